@@ -12,6 +12,6 @@ public final class CpuId {
 
     /** Executes CPUID for the leaf in EAX, writing EAX/EBX/ECX/EDX. */
     public static void execute(Cpu cpu) {
-        throw new UnsupportedOperationException("CPUID: not yet implemented");
+        throw new org.x86play.cpu.UnimplementedInstruction("CPUID: not yet implemented");
     }
 }

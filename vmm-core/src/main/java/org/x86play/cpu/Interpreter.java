@@ -15,6 +15,6 @@ public final class Interpreter {
      * Does nothing if the CPU is halted.
      */
     public void step() {
-        throw new UnsupportedOperationException("Interpreter: not yet implemented");
+        throw new org.x86play.cpu.UnimplementedInstruction("Interpreter: not yet implemented");
     }
 }

@@ -22,13 +22,13 @@ public final class Fpu {
      * @param op32    32-bit operand size (FLDENV/FSTENV/FSAVE/FRSTOR layout)
      */
     public void execute(int opcode, int modrm, int linear, boolean op32) {
-        throw new UnsupportedOperationException("FPU: not yet implemented");
+        throw new org.x86play.cpu.UnimplementedInstruction("FPU: not yet implemented");
     }
 
     /** FWAIT/WAIT: raises a pending unmasked x87 exception (#MF or IRQ13 per CR0.NE). */
     public void fwait() {}
 
-    public void fxsave(int linear) { throw new UnsupportedOperationException("FXSAVE"); }
+    public void fxsave(int linear) { throw new org.x86play.cpu.UnimplementedInstruction("FXSAVE"); }
 
-    public void fxrstor(int linear) { throw new UnsupportedOperationException("FXRSTOR"); }
+    public void fxrstor(int linear) { throw new org.x86play.cpu.UnimplementedInstruction("FXRSTOR"); }
 }

@@ -74,6 +74,6 @@ public final class SystemUnit {
     public void sysexit() { todo(); }
 
     private static void todo() {
-        throw new UnsupportedOperationException("SystemUnit: not yet implemented");
+        throw new org.x86play.cpu.UnimplementedInstruction("SystemUnit: not yet implemented");
     }
 }

@@ -1,0 +1,31 @@
+package org.x86play.machine;
+
+/** Why and how a run ended. */
+public final class RunResult {
+    public enum Reason {
+        /** The guest wrote v to the debug-exit port (0xF4); {@link #exitCode} is (v << 1) | 1. */
+        DEBUG_EXIT,
+        /** HLT with IF=0 (or no device able to interrupt): nothing can ever wake the CPU. */
+        HALTED_FOREVER,
+        TRIPLE_FAULT,
+        UNIMPLEMENTED,
+        INSTRUCTION_LIMIT,
+        TIMEOUT,
+        /** An internal error of the emulator (a bug), reported rather than thrown. */
+        HOST_ERROR
+    }
+
+    public final Reason reason;
+    /** Debug-exit status, else 0. */
+    public final int exitCode;
+    /** One-line human-readable explanation. */
+    public final String message;
+    public final long instructions;
+
+    public RunResult(Reason reason, int exitCode, String message, long instructions) {
+        this.reason = reason;
+        this.exitCode = exitCode;
+        this.message = message;
+        this.instructions = instructions;
+    }
+}
