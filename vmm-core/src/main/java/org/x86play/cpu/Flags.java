@@ -1,17 +1,179 @@
 package org.x86play.cpu;
 
 /**
- * EFLAGS with lazy evaluation of the arithmetic flags (CF PF AF ZF SF OF).
- * OWNER: cpu-integer helper. Placeholder body: eager storage only, to be replaced by lazy evaluation.
+ * EFLAGS with lazy evaluation of the six arithmetic flags (CF PF AF ZF SF OF, SDM Vol. 1 §3.4.3).
+ * <p>
+ * Arithmetic instructions record what they did (kind, operands, result, operand size) instead of
+ * computing flags; the flags are derived only when something reads them. The non-arithmetic bits
+ * (TF IF DF IOPL NT RF VM AC VIF VIP ID) are always stored eagerly in {@code value}.
+ * Sizes are coded 0 = byte, 1 = word, 2 = dword throughout the interpreter.
  */
 public final class Flags {
+    /** CF|PF|AF|ZF|SF|OF. */
+    public static final int ARITH = 0x8D5;
+    private static final int CF = 1, PF = 4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800;
+    private static final int[] MASK = {0xFF, 0xFFFF, 0xFFFFFFFF};
+    private static final int[] SIGN = {0x80, 0x8000, 0x80000000};
+
+    /** Lazy kinds. NONE: {@code value} holds every flag. */
+    private static final int NONE = 0, ADD = 1, ADC = 2, SUB = 3, SBB = 4, LOGIC = 5, INC = 6, DEC = 7, SZP = 8;
+
     private int value = 2;
+    private int kind;
+    private int a, b, res, size;
+    /** Carry-in (ADC/SBB) or preserved CF (INC/DEC). */
+    private int cin;
+
+    // ------------------------------------------------------------------ whole-register API
 
     /** The full 32-bit EFLAGS value (bit 1 always set). */
-    public int get() { return value | 2; }
+    public int get() {
+        if (kind != NONE) materialize();
+        return value | 2;
+    }
 
-    public void set(int v) { value = (v | 2) & 0x003F7FD7; }
+    /** Writes all of EFLAGS (reserved bits forced: bit 1 = 1, bits 3, 5, 15, 22-31 = 0). */
+    public void set(int v) {
+        value = (v | 2) & 0x003F7FD7;
+        kind = NONE;
+    }
 
     /** EFLAGS without the six arithmetic flags: IF, DF, TF, IOPL, NT, VM, AC, ... */
-    public int getSystem() { return value & ~0x8D5; }
+    public int getSystem() { return value & ~ARITH; }
+
+    /** Replaces the non-arithmetic bits, keeping the arithmetic flags (lazy state survives). */
+    public void setSystem(int v) {
+        value = (value & ARITH) | ((v | 2) & 0x003F7FD7 & ~ARITH);
+    }
+
+    public boolean vm() { return (value & Cpu.VM) != 0; }
+    public boolean df() { return (value & Cpu.DF) != 0; }
+    public boolean tf() { return (value & Cpu.TF) != 0; }
+    public boolean iflag() { return (value & Cpu.IF) != 0; }
+    public int iopl() { return (value >> 12) & 3; }
+
+    /** Sets the six arithmetic flags from {@code bits} (other bits of the argument ignored). */
+    public void setArith(int bits) {
+        if (kind != NONE) kind = NONE;
+        value = (value & ~ARITH) | (bits & ARITH);
+    }
+
+    /** The six arithmetic flags only. */
+    public int getArith() {
+        if (kind != NONE) materialize();
+        return value & ARITH;
+    }
+
+    public void setCf(boolean c) {
+        if (kind != NONE) materialize();
+        value = c ? value | CF : value & ~CF;
+    }
+
+    // ------------------------------------------------------------------ recording
+
+    public void add(int a, int b, int res, int size) { this.a = a; this.b = b; this.res = res; this.size = size; kind = ADD; }
+    public void sub(int a, int b, int res, int size) { this.a = a; this.b = b; this.res = res; this.size = size; kind = SUB; }
+    public void adc(int a, int b, int c, int res, int size) { this.a = a; this.b = b; cin = c; this.res = res; this.size = size; kind = ADC; }
+    public void sbb(int a, int b, int c, int res, int size) { this.a = a; this.b = b; cin = c; this.res = res; this.size = size; kind = SBB; }
+    /** AND/OR/XOR/TEST: CF=OF=0, AF=0 (what Intel processors produce for the undefined AF). */
+    public void logic(int res, int size) { this.res = res; this.size = size; kind = LOGIC; }
+
+    /** INC: CF is preserved (SDM INC). */
+    public void inc(int res, int size) {
+        int c = cf() ? 1 : 0;
+        this.res = res; this.size = size; cin = c; kind = INC;
+    }
+
+    public void dec(int res, int size) {
+        int c = cf() ? 1 : 0;
+        this.res = res; this.size = size; cin = c; kind = DEC;
+    }
+
+    /** ZF/SF/PF from {@code res}; CF, AF and OF given explicitly in {@code cfAfOf} (shifts, multiplies). */
+    public void szp(int res, int size, int cfAfOf) {
+        value = (value & ~ARITH) | (cfAfOf & (CF | AF | OF));
+        this.res = res; this.size = size; kind = SZP;
+    }
+
+    // ------------------------------------------------------------------ predicates
+
+    public boolean cf() {
+        int m;
+        switch (kind) {
+            case NONE: case SZP: return (value & CF) != 0;
+            case ADD: m = MASK[size]; return Integer.compareUnsigned(res & m, a & m) < 0;
+            case ADC: m = MASK[size];
+                return cin != 0 ? Integer.compareUnsigned(res & m, a & m) <= 0 : Integer.compareUnsigned(res & m, a & m) < 0;
+            case SUB: m = MASK[size]; return Integer.compareUnsigned(a & m, b & m) < 0;
+            case SBB: m = MASK[size];
+                return cin != 0 ? Integer.compareUnsigned(a & m, b & m) <= 0 : Integer.compareUnsigned(a & m, b & m) < 0;
+            case LOGIC: return false;
+            default: return cin != 0; // INC, DEC
+        }
+    }
+
+    public boolean zf() {
+        if (kind == NONE) return (value & ZF) != 0;
+        return (res & MASK[size]) == 0;
+    }
+
+    public boolean sf() {
+        if (kind == NONE) return (value & SF) != 0;
+        return (res & SIGN[size]) != 0;
+    }
+
+    public boolean pf() {
+        if (kind == NONE) return (value & PF) != 0;
+        return (Integer.bitCount(res & 0xFF) & 1) == 0;
+    }
+
+    public boolean of() {
+        int s;
+        switch (kind) {
+            case NONE: case SZP: return (value & OF) != 0;
+            case ADD: case ADC: s = SIGN[size]; return ((a ^ res) & (b ^ res) & s) != 0;
+            case SUB: case SBB: s = SIGN[size]; return ((a ^ b) & (a ^ res) & s) != 0;
+            case LOGIC: return false;
+            case INC: return (res & MASK[size]) == SIGN[size];
+            default: return (res & MASK[size]) == SIGN[size] - 1; // DEC
+        }
+    }
+
+    public boolean af() {
+        switch (kind) {
+            case NONE: case SZP: return (value & AF) != 0;
+            case ADD: case ADC: case SUB: case SBB: return ((a ^ b ^ res) & 0x10) != 0;
+            case LOGIC: return false;
+            case INC: return (res & 0xF) == 0;
+            default: return (res & 0xF) == 0xF; // DEC
+        }
+    }
+
+    /** Condition code test for Jcc/SETcc/CMOVcc (SDM Vol. 1 Appendix B, Table B-1). */
+    public boolean condition(int cc) {
+        boolean r;
+        switch ((cc >> 1) & 7) {
+            case 0: r = of(); break;
+            case 1: r = cf(); break;
+            case 2: r = zf(); break;
+            case 3: r = cf() || zf(); break;
+            case 4: r = sf(); break;
+            case 5: r = pf(); break;
+            case 6: r = sf() != of(); break;
+            default: r = zf() || sf() != of(); break;
+        }
+        return r ^ ((cc & 1) != 0);
+    }
+
+    private void materialize() {
+        int f = 0;
+        if (cf()) f |= CF;
+        if (pf()) f |= PF;
+        if (af()) f |= AF;
+        if (zf()) f |= ZF;
+        if (sf()) f |= SF;
+        if (of()) f |= OF;
+        value = (value & ~ARITH) | f;
+        kind = NONE;
+    }
 }

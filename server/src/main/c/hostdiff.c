@@ -1,0 +1,216 @@
+/*
+ * hostdiff: runs single x86 instructions on the host CPU for the differential conformance suite
+ * (org.x86play.conformance.HostDiffSuite). x86-64 Linux only.
+ *
+ * The test cases use only encodings that mean the same in 64-bit mode as in 32-bit protected
+ * mode (no REX bytes; memory operands carry a 0x67 prefix so addressing is 32-bit). Code and
+ * data live at fixed low addresses so that the emulator can use the very same addresses.
+ *
+ * Protocol (all little-endian), repeated until EOF on stdin:
+ *   in : u32 flags (bit0: 512-byte FXSAVE image follows the memory block and is loaded first;
+ *                   bit1: memory block present)
+ *        u32 code length (1..32), u8 code[32], u32 reg[8] (EAX..EDI; ESP ignored), u32 eflags,
+ *        u8 mem[256] (if bit1), u8 fx[512] (if bit0)
+ *   out: u32 status (0 = completed, else the signal number that stopped the instruction),
+ *        u32 reg[8] (ESP undefined), u32 eflags, u8 mem[256] (if bit1), u8 fx[512] (if bit0, after FXSAVE)
+ * On a signal the registers/flags are those of the signal context (the faulting instruction has
+ * not retired) and the FXSAVE image is all zero.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#define CODE_ADDR 0x00300000UL
+#define DATA_ADDR 0x00200000UL
+#define DATA_SIZE 0x3000UL
+#define BLOCK_ADDR 0x00201000UL
+#define BLOCK_SIZE 256
+#define MAX_CODE 32
+
+struct ctx {
+    uint64_t reg[8];     /* 0   */
+    uint64_t eflags;     /* 64  */
+    uint64_t saved_rsp;  /* 72  */
+    uint64_t fx;         /* 80: FXSAVE area or 0 */
+    uint64_t target;     /* 88  */
+};
+
+void run_code(struct ctx *c);
+extern char run_code_back[];
+
+/* The guest code never uses REX, so it cannot touch R8-R15: R15 keeps the context pointer. */
+__asm__(
+    ".text\n"
+    ".globl run_code\n"
+    "run_code:\n"
+    "  push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
+    "  mov %rdi, %r15\n"
+    "  mov %rsp, 72(%r15)\n"
+    "  mov 80(%r15), %rax\n"
+    "  test %rax, %rax\n"
+    "  jz 1f\n"
+    "  fxrstor (%rax)\n"
+    "1:\n"
+    "  pushq 64(%r15)\n"
+    "  popfq\n"
+    "  mov 0(%r15), %eax\n"
+    "  mov 8(%r15), %ecx\n"
+    "  mov 16(%r15), %edx\n"
+    "  mov 24(%r15), %ebx\n"
+    "  mov 40(%r15), %ebp\n"
+    "  mov 48(%r15), %esi\n"
+    "  mov 56(%r15), %edi\n"
+    "  jmp *88(%r15)\n"
+    ".globl run_code_back\n"
+    "run_code_back:\n"
+    "  mov %eax, 0(%r15)\n"
+    "  mov %ecx, 8(%r15)\n"
+    "  mov %edx, 16(%r15)\n"
+    "  mov %ebx, 24(%r15)\n"
+    "  mov %ebp, 40(%r15)\n"
+    "  mov %esi, 48(%r15)\n"
+    "  mov %edi, 56(%r15)\n"
+    "  pushfq\n"
+    "  popq 64(%r15)\n"
+    "  cld\n"
+    "  mov 80(%r15), %rax\n"
+    "  test %rax, %rax\n"
+    "  jz 2f\n"
+    "  fxsave (%rax)\n"
+    "  fninit\n"
+    "2:\n"
+    "  mov 72(%r15), %rsp\n"
+    "  pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
+    "  ret\n");
+
+static sigjmp_buf jb;
+static volatile int fault_sig;
+static uint32_t fault_reg[8], fault_flags;
+
+static void on_signal(int sig, siginfo_t *si, void *ucv) {
+    ucontext_t *uc = ucv;
+    greg_t *g = uc->uc_mcontext.gregs;
+    uint64_t rip = (uint64_t) g[REG_RIP];
+    (void) si;
+    if (rip < CODE_ADDR || rip >= CODE_ADDR + 4096) {
+        /* Not the guest instruction: a harness bug (or a bad FXRSTOR image). */
+        static const char msg[] = "hostdiff: signal outside the test code\n";
+        write(2, msg, sizeof msg - 1);
+        _exit(3);
+    }
+    fault_reg[0] = (uint32_t) g[REG_RAX];
+    fault_reg[1] = (uint32_t) g[REG_RCX];
+    fault_reg[2] = (uint32_t) g[REG_RDX];
+    fault_reg[3] = (uint32_t) g[REG_RBX];
+    fault_reg[4] = 0;
+    fault_reg[5] = (uint32_t) g[REG_RBP];
+    fault_reg[6] = (uint32_t) g[REG_RSI];
+    fault_reg[7] = (uint32_t) g[REG_RDI];
+    fault_flags = (uint32_t) g[REG_EFL];
+    fault_sig = sig;
+    siglongjmp(jb, 1);
+}
+
+static int read_full(void *buf, size_t n) {
+    size_t got = fread(buf, 1, n, stdin);
+    return got == n;
+}
+
+static uint32_t get32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t) p[3] << 24; }
+static void put32(uint8_t *p, uint32_t v) { p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24; }
+
+int main(void) {
+    uint8_t *code = mmap((void *) CODE_ADDR, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    uint8_t *data = mmap((void *) DATA_ADDR, DATA_SIZE, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (code != (uint8_t *) CODE_ADDR || data != (uint8_t *) DATA_ADDR) {
+        perror("hostdiff: mmap at fixed address");
+        return 2;
+    }
+    static uint8_t fxarea[512] __attribute__((aligned(16)));
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_signal;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    int sigs[] = {SIGSEGV, SIGFPE, SIGILL, SIGBUS, SIGTRAP};
+    for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
+
+    static uint8_t inbuf[8 + MAX_CODE + 36 + BLOCK_SIZE + 512];
+    static uint8_t outbuf[4 + 36 + BLOCK_SIZE + 512];
+    static char obuf[1 << 16];
+    setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+
+    for (;;) {
+        if (!read_full(inbuf, 8)) break;
+        uint32_t flags = get32(inbuf), len = get32(inbuf + 4);
+        if (len == 0 || len > MAX_CODE || (flags & ~3u)) {
+            fprintf(stderr, "hostdiff: bad record (flags %x len %u)\n", flags, len);
+            return 2;
+        }
+        size_t rest = MAX_CODE + 36 + ((flags & 2) ? BLOCK_SIZE : 0) + ((flags & 1) ? 512 : 0);
+        if (!read_full(inbuf + 8, rest)) {
+            fprintf(stderr, "hostdiff: truncated record\n");
+            return 2;
+        }
+        const uint8_t *p = inbuf + 8;
+        memcpy(code, p, len);
+        p += MAX_CODE;
+        /* jmp *0(%rip); .quad run_code_back */
+        code[len] = 0xFF; code[len + 1] = 0x25;
+        put32(code + len + 2, 0);
+        uint64_t back = (uint64_t) run_code_back;
+        memcpy(code + len + 6, &back, 8);
+
+        struct ctx c;
+        memset(&c, 0, sizeof c);
+        for (int i = 0; i < 8; i++) c.reg[i] = get32(p + 4 * i);
+        p += 32;
+        /* Arithmetic flags and DF only; bit 1 and IF as user mode requires. */
+        c.eflags = (get32(p) & 0xCD5) | 0x202;
+        p += 4;
+        if (flags & 2) {
+            memcpy((void *) BLOCK_ADDR, p, BLOCK_SIZE);
+            p += BLOCK_SIZE;
+        }
+        if (flags & 1) {
+            memcpy(fxarea, p, 512);
+            c.fx = (uint64_t) fxarea;
+        }
+        c.target = CODE_ADDR;
+
+        uint8_t *o = outbuf;
+        if (sigsetjmp(jb, 1) == 0) {
+            run_code(&c);
+            put32(o, 0);
+            for (int i = 0; i < 8; i++) put32(o + 4 + 4 * i, i == 4 ? 0 : (uint32_t) c.reg[i]);
+            put32(o + 36, (uint32_t) c.eflags);
+        } else {
+            __asm__ volatile("cld; fninit");
+            put32(o, (uint32_t) fault_sig);
+            for (int i = 0; i < 8; i++) put32(o + 4 + 4 * i, fault_reg[i]);
+            put32(o + 36, fault_flags);
+            if (flags & 1) memset(fxarea, 0, 512);
+        }
+        o += 40;
+        if (flags & 2) {
+            memcpy(o, (void *) BLOCK_ADDR, BLOCK_SIZE);
+            o += BLOCK_SIZE;
+        }
+        if (flags & 1) {
+            memcpy(o, fxarea, 512);
+            o += 512;
+        }
+        fwrite(outbuf, 1, o - outbuf, stdout);
+    }
+    fflush(stdout);
+    return 0;
+}

@@ -1,0 +1,56 @@
+package org.x86play.conformance;
+
+/**
+ * One host-differential test case: the instruction bytes as the 32-bit emulator sees them, the
+ * initial state, and what the form table says is undefined for these inputs (SDM "Flags Affected").
+ * The host harness receives the same bytes with a 0x67 prefix when {@link #addr32} is set (so that
+ * its 64-bit mode uses 32-bit addressing, like the emulator's 32-bit code segment).
+ */
+final class DiffCase {
+    /** Fixed addresses, identical in the native harness and in the emulator's flat address space. */
+    static final int CODE_ADDR = 0x00300000, BLOCK_ADDR = 0x00201000, BLOCK_SIZE = 256;
+
+    byte[] code = new byte[32];
+    int codeLen;
+    boolean addr32;
+    final int[] regs = new int[8];
+    int eflags;
+    /** The memory block (BLOCK_SIZE bytes at BLOCK_ADDR), or null when the instruction uses no memory. */
+    byte[] mem;
+    /** A 512-byte FXSAVE image loaded with FXRSTOR before the instruction, or null. */
+    byte[] fx;
+
+    /** EFLAGS bits the SDM leaves undefined for this instruction and these inputs. */
+    int undefFlags;
+    /** Registers (bit i = reg i) whose final value the SDM leaves undefined. */
+    int undefRegs;
+    /** x87 status-word bits (C0-C3, 0x4700) left undefined. */
+    int undefFsw;
+    /** When set, x87 register contents are not compared (only the status/control/tag words). */
+    boolean undefFpuRegs;
+
+    byte[] hostCode() {
+        byte[] b = new byte[codeLen + (addr32 ? 1 : 0)];
+        int p = 0;
+        if (addr32) b[p++] = 0x67;
+        System.arraycopy(code, 0, b, p, codeLen);
+        return b;
+    }
+
+    byte[] emuCode() {
+        return java.util.Arrays.copyOf(code, codeLen);
+    }
+
+    /** Outcome of running a case (on either side). */
+    static final class Outcome {
+        /** Host: 0 or the signal number. Emulator: -1 for completed, else the exception vector. */
+        int status;
+        final int[] regs = new int[8];
+        int eflags;
+        byte[] mem;
+        byte[] fx;
+        /** Emulator only: EIP after the instruction, and a note (exception text) when it broke. */
+        int eip;
+        String error;
+    }
+}
