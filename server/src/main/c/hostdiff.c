@@ -11,7 +11,8 @@
  *                   bit1: memory block present)
  *        u32 code length (1..32), u8 code[32], u32 reg[8] (EAX..EDI; ESP ignored), u32 eflags,
  *        u8 mem[256] (if bit1), u8 fx[512] (if bit0)
- *   out: u32 status (0 = completed, else the signal number that stopped the instruction),
+ *   out: u32 status (0 = completed, 0x100 = completed by branching to CODE_ADDR + 0x40,
+ *                    else the signal number that stopped the instruction),
  *        u32 reg[8] (ESP undefined), u32 eflags, u8 mem[256] (if bit1), u8 fx[512] (if bit0, after FXSAVE)
  * On a signal the registers/flags are those of the signal context (the faulting instruction has
  * not retired) and the FXSAVE image is all zero.
@@ -33,6 +34,8 @@
 #define BLOCK_ADDR 0x00201000UL
 #define BLOCK_SIZE 256
 #define MAX_CODE 32
+/* A branch whose target is CODE_ADDR + TAKEN_OFF reports status 0x100 ("taken") instead of 0. */
+#define TAKEN_OFF 0x40
 
 struct ctx {
     uint64_t reg[8];     /* 0   */
@@ -40,10 +43,11 @@ struct ctx {
     uint64_t saved_rsp;  /* 72  */
     uint64_t fx;         /* 80: FXSAVE area or 0 */
     uint64_t target;     /* 88  */
+    uint64_t taken;      /* 96: set when the branch stub at TAKEN_OFF was reached */
 };
 
 void run_code(struct ctx *c);
-extern char run_code_back[];
+extern char run_code_back[], run_code_taken[];
 
 /* The guest code never uses REX, so it cannot touch R8-R15: R15 keeps the context pointer. */
 __asm__(
@@ -68,6 +72,9 @@ __asm__(
     "  mov 48(%r15), %esi\n"
     "  mov 56(%r15), %edi\n"
     "  jmp *88(%r15)\n"
+    ".globl run_code_taken\n"
+    "run_code_taken:\n"
+    "  movq $1, 96(%r15)\n"
     ".globl run_code_back\n"
     "run_code_back:\n"
     "  mov %eax, 0(%r15)\n"
@@ -169,6 +176,10 @@ int main(void) {
         put32(code + len + 2, 0);
         uint64_t back = (uint64_t) run_code_back;
         memcpy(code + len + 6, &back, 8);
+        code[TAKEN_OFF] = 0xFF; code[TAKEN_OFF + 1] = 0x25;
+        put32(code + TAKEN_OFF + 2, 0);
+        uint64_t taken = (uint64_t) run_code_taken;
+        memcpy(code + TAKEN_OFF + 6, &taken, 8);
 
         struct ctx c;
         memset(&c, 0, sizeof c);
@@ -190,7 +201,7 @@ int main(void) {
         uint8_t *o = outbuf;
         if (sigsetjmp(jb, 1) == 0) {
             run_code(&c);
-            put32(o, 0);
+            put32(o, c.taken ? 0x100 : 0);
             for (int i = 0; i < 8; i++) put32(o + 4 + 4 * i, i == 4 ? 0 : (uint32_t) c.reg[i]);
             put32(o + 36, (uint32_t) c.eflags);
         } else {

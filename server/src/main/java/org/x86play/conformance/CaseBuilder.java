@@ -136,6 +136,18 @@ final class CaseBuilder {
         if (bits == 16) b(0x66);
     }
 
+    /**
+     * Emits the displacement of a relative branch (8 or 32 bits) so that on the host, whose copy may
+     * carry a 0x67 prefix, the target is the harness's "taken" stub at CODE_ADDR + TAKEN_OFF.
+     */
+    void branchDisp(int bits) {
+        int hostLen = c.codeLen + bits / 8 + (c.addr32 ? 1 : 0);
+        int rel = DiffCase.TAKEN_OFF - hostLen;
+        imm(bits, rel);
+        c.branch = true;
+        c.branchRel = rel;
+    }
+
     void modrmReg(int regField, int rm) {
         b(0xC0 | (regField & 7) << 3 | (rm & 7));
     }

@@ -20,14 +20,40 @@ final class DiffCase {
     /** A 512-byte FXSAVE image loaded with FXRSTOR before the instruction, or null. */
     byte[] fx;
 
+    /** Offset of the host harness's "branch taken" stub from CODE_ADDR (see hostdiff.c). */
+    static final int TAKEN_OFF = 0x40;
+    /** Host status of a case that completed by branching to the taken stub. */
+    static final int TAKEN = 0x100;
+    /** For branches: the displacement (the emulator's taken target is CODE_ADDR + codeLen + branchRel). */
+    boolean branch;
+    int branchRel;
+
     /** EFLAGS bits the SDM leaves undefined for this instruction and these inputs. */
     int undefFlags;
     /** Registers (bit i = reg i) whose final value the SDM leaves undefined. */
     int undefRegs;
     /** x87 status-word bits (C0-C3, 0x4700) left undefined. */
     int undefFsw;
-    /** When set, x87 register contents are not compared (only the status/control/tag words). */
-    boolean undefFpuRegs;
+    /** Bytes of the memory block not compared (reserved or address fields of FNSTENV/FNSAVE images), or null. */
+    boolean[] memIgnore;
+    /** When set, the memory block's final contents are undefined (not compared). */
+    boolean undefMem;
+    /** x87 register results may differ by this many units in the last place (transcendentals); 0 = exact. */
+    int fpuUlps;
+    /** ST(i) registers (bit i) whose final contents the SDM leaves undefined (e.g. F2XM1 out of range). */
+    int undefSt;
+    /**
+     * The SDM defines C1 only for a stack underflow ("C1 Set to 0 if stack underflow occurred",
+     * FCMOVcc); otherwise it is not compared.
+     */
+    boolean c1OnlyOnUnderflow;
+    /**
+     * FCOMI/FUCOMI(P): the SDM sets C1 to 0 (the emulator does); AMD processors leave it unchanged.
+     * Compared only on an Intel host or after a stack underflow.
+     */
+    boolean c1VendorQuirk;
+    /** FPREM/FPREM1: C0, C1, C3 hold quotient bits, which do not exist when the result is a NaN. */
+    boolean quotientBits;
 
     byte[] hostCode() {
         byte[] b = new byte[codeLen + (addr32 ? 1 : 0)];

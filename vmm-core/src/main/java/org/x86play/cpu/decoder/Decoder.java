@@ -67,6 +67,8 @@ public final class Decoder {
                 in.memSeg = in.segOverride >= 0 ? in.segOverride : in.memSeg;
             } else if ((row.attrs & OpcodeRow.MEM_ONLY) != 0) {
                 throw CpuFault.ud();
+            } else {
+                in.memSeg = in.segOverride >= 0 ? in.segOverride : DS;
             }
         } else {
             in.memSeg = in.segOverride >= 0 ? in.segOverride : DS;

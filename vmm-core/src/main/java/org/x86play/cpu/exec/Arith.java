@@ -93,8 +93,9 @@ public final class Arith {
             case 5: // SHR
                 cf = count > bits ? 0 : (v >>> (count - 1)) & 1;
                 r = v >>> count;
-                of = (v >>> msb) & 1;
-                f.szp(r, sz, (cf != 0 ? CF : 0) | (count == 1 && of != 0 ? OF : 0));
+                // OF = MSB(r) XOR MSB-1(r): the original MSB for a count of 1 (defined), extended to larger counts.
+                of = ((r >>> msb) ^ (r >>> (msb - 1))) & 1;
+                f.szp(r, sz, (cf != 0 ? CF : 0) | (of != 0 ? OF : 0));
                 return r;
             default: { // SAR
                 int s = (v << (32 - bits)) >> (32 - bits);

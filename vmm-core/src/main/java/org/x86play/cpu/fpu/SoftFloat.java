@@ -234,8 +234,9 @@ final class SoftFloat {
                     exc |= PE;
                     boolean toInf = rc == 0 || (rc == 1 && sign != 0) || (rc == 2 && sign == 0);
                     int maxExp = fmt == EXT ? 0x7FFF : fmt == DBL ? 0x7FF : 0xFF;
-                    if (toInf) { sig64 = TOP; bexp = maxExp; roundedUp = true; }
-                    else { sig64 = p == 64 ? -1L : ((1L << p) - 1) << (64 - p); bexp = maxExp - 1; roundedUp = false; }
+                    roundedUp = toInf;   // C1: ∞ is a magnitude increase, the largest finite one a decrease
+                    if (toInf) { sig64 = TOP; bexp = maxExp; }
+                    else { sig64 = p == 64 ? -1L : ((1L << p) - 1) << (64 - p); bexp = maxExp - 1; }
                     pack(sign, bexp, sig64, fmt);
                     return true;
                 }
@@ -360,6 +361,12 @@ final class SoftFloat {
         if (special2(aSe, aS, ca, bSe, bS, cb)) return;
         int s = ((aSe ^ bSe) >>> 15) & 1;
         if ((ca == INF && cb == INF) || (ca == ZERO && cb == ZERO)) { invalid(); return; }
+        if (cb == ZERO && ca != INF) {           // x/0: #Z is reported without #D (observed on hardware)
+            exc |= ZE;
+            if ((masks & ZE) == 0) { abort = true; return; }
+            result(s << 15 | 0x7FFF, TOP);
+            return;
+        }
         if ((ca == DENORMAL || cb == DENORMAL || srcDenormal) && denormal()) return;
         if (ca == INF) { result(s << 15 | 0x7FFF, TOP); return; }
         if (cb == INF || ca == ZERO) { result(s << 15, 0); return; }
@@ -474,7 +481,6 @@ final class SoftFloat {
         long indefinite = width == 64 ? Long.MIN_VALUE : width == 32 ? 0x80000000L : 0x8000L;
         if (c == ZERO) { rBits = 0; return; }
         if (c == INF || c == UNSUPPORTED || isNaN(c)) { intInvalid(indefinite); return; }
-        if (c == DENORMAL && denormal()) return;
         unpackA(se, sig);
         long mag;
         boolean inexact = false, inc = false;

@@ -27,6 +27,12 @@ final class FarTransfer {
         return cpu.isProtected() && !cpu.isV86();
     }
 
+    /** Real/V86 far transfers: #GP(0) for a target beyond the CS limit (64 KiB in V86 mode). */
+    private void checkRealEip(int eip) {
+        int limit = cpu.isV86() ? 0xFFFF : cpu.seg[Cpu.CS].limit;
+        if (Integer.compareUnsigned(eip, limit) > 0) throw CpuFault.gp(0);
+    }
+
     private void loadCsRealOrV86(int sel) {
         if (cpu.isV86()) segments.loadV86(Cpu.CS, sel);
         else segments.loadReal(Cpu.CS, sel);
@@ -38,6 +44,7 @@ final class FarTransfer {
         sel &= 0xFFFF;
         if (!op32) offset &= 0xFFFF;
         if (!protectedNotV86()) {
+            checkRealEip(offset);
             loadCsRealOrV86(sel);
             cpu.eip = offset;
             return;
@@ -124,6 +131,7 @@ final class FarTransfer {
         sel &= 0xFFFF;
         if (!op32) offset &= 0xFFFF;
         if (!protectedNotV86()) {
+            checkRealEip(offset);
             StackCursor s = stack.current();
             s.push(cpu.seg[Cpu.CS].selector, op32);
             s.push(returnEip, op32);
@@ -216,6 +224,7 @@ final class FarTransfer {
             int eip = s.pop(op32);
             int cs = s.pop(op32) & 0xFFFF;
             s.skip(popBytes);
+            checkRealEip(op32 ? eip : eip & 0xFFFF);
             s.commit();
             loadCsRealOrV86(cs);
             cpu.eip = op32 ? eip : eip & 0xFFFF;
@@ -315,6 +324,7 @@ final class FarTransfer {
         int eip = s.pop(op32);
         int cs = s.pop(op32) & 0xFFFF;
         int f = s.pop(op32);
+        checkRealEip(op32 ? eip : eip & 0xFFFF);
         s.commit();
         segments.loadReal(Cpu.CS, cs);
         int eflags = cpu.getEflags();

@@ -32,10 +32,12 @@ final class InterruptDelivery {
     void external(int vector) {
         cpu.halted = false;
         int returnEip = cpu.eip;
+        int switches = tasks.switchCount;
         try {
             deliver(vector & 0xFF, returnEip, false, false, 0, 1);
         } catch (CpuFault f) {
-            exception(f, returnEip);
+            // After a committed task switch the fault belongs to the new task (SDM §7.3).
+            exception(f, tasks.switchCount != switches ? cpu.eip : returnEip);
         }
     }
 
@@ -57,8 +59,8 @@ final class InterruptDelivery {
             int switches = tasks.switchCount;
             try {
                 if (current.vector == CpuFault.PF) cpu.cr2 = cpu.mmu.faultAddress;
-                deliver(current.vector, returnEip, false, current.hasErrorCode || CpuFault.pushesErrorCode(current.vector),
-                        current.errorCode, 1);
+                deliver(current.vector, returnEip, false, CpuFault.pushesErrorCode(current.vector),
+                        current.hasErrorCode ? current.errorCode : 0, 1);
                 return;
             } catch (CpuFault second) {
                 if (current.vector == CpuFault.DF)

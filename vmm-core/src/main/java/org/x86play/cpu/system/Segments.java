@@ -82,6 +82,7 @@ final class Segments {
 
     /** MOV/POP Sreg, LDS..LSS in the current mode. */
     void load(int sreg, int sel, Descriptor d) {
+        if (sreg < 0 || sreg > 5) throw CpuFault.ud();
         sel &= 0xFFFF;
         if (!cpu.isProtected()) { loadReal(sreg, sel); return; }
         if (cpu.isV86()) { loadV86(sreg, sel); return; }

@@ -30,7 +30,7 @@ final class StackCursor {
         big = ss.is32();
         esp = cpu.reg[Cpu.ESP];
         user = cpu.cpl == 3;
-        checkLimit = cpu.isProtected() && !cpu.isV86();
+        checkLimit = true; // real and V86 mode check the SS limit too (SDM Vol. 2 RET: #SS in real mode)
         ssError = 0;
         return this;
     }

@@ -32,6 +32,17 @@ final class SystemRegisters {
         if ((v & Cpu.CR0_PE) == 0) cpu.cpl = 0;
     }
 
+    /**
+     * CR4 bits of the features CPUID reports (TSD, PSE, PGE, PCE, OSFXSR); the others (VME, PVI,
+     * DE, PAE, MCE, OSXMMEXCPT) are reserved on this processor model: setting one is #GP(0) (SDM Vol. 3 §2.5).
+     */
+    static final int CR4_SUPPORTED = Cpu.CR4_TSD | Cpu.CR4_PSE | Cpu.CR4_PGE | Cpu.CR4_PCE | Cpu.CR4_OSFXSR;
+
+    void writeCr4(int value) {
+        if ((value & ~CR4_SUPPORTED) != 0) throw CpuFault.gp(0);
+        cpu.writeCr(4, value);
+    }
+
     private void requireCpl0() {
         if (cpu.isProtected() && cpu.cpl != 0) throw CpuFault.gp(0);
     }
@@ -101,7 +112,7 @@ final class SystemRegisters {
             ok = t == 1 || t == 2 || t == 3 || t == 4 || t == 5 || t == 9 || t == 0xB || t == 0xC;
         }
         lastAccessOk = ok;
-        return ok ? d.hi & 0x00FFFF00 : -1;
+        return ok ? d.hi & 0x00F0FF00 : -1;   // limit bits 19:16 undefined: reported as 0
     }
 
     int lsl(int sel) {

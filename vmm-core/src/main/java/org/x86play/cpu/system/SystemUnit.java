@@ -52,12 +52,22 @@ public final class SystemUnit {
 
     /** JMP FAR ptr16:16/32 or m16:16/32 (direct, call gate, task gate, TSS). */
     public void jumpFar(int selector, int offset, boolean op32) {
-        far.jump(selector, offset, op32);
+        int switches = tasks.switchCount;
+        try {
+            far.jump(selector, offset, op32);
+        } catch (CpuFault f) {
+            afterTaskSwitchFault(f, switches);
+        }
     }
 
     /** CALL FAR; {@code returnEip} is the address of the next instruction. */
     public void callFar(int selector, int offset, boolean op32, int returnEip) {
-        far.call(selector, offset, op32, returnEip);
+        int switches = tasks.switchCount;
+        try {
+            far.call(selector, offset, op32, returnEip);
+        } catch (CpuFault f) {
+            afterTaskSwitchFault(f, switches);
+        }
     }
 
     /** RETF [imm16]: {@code popBytes} is the immediate. */
@@ -67,12 +77,32 @@ public final class SystemUnit {
 
     /** IRET/IRETD, including returns to virtual-8086 mode and nested-task returns. */
     public void iret(boolean op32) {
-        far.iret(op32);
+        int switches = tasks.switchCount;
+        try {
+            far.iret(op32);
+        } catch (CpuFault f) {
+            afterTaskSwitchFault(f, switches);
+        }
+    }
+
+    /**
+     * A fault raised after a task switch committed belongs to the new task (SDM Vol. 3 §7.3,
+     * Table 7-1): it is delivered here, returning to the new task's first instruction, and the
+     * instruction that switched counts as completed. Earlier faults propagate to the caller.
+     */
+    private void afterTaskSwitchFault(CpuFault f, int switchesBefore) {
+        if (tasks.switchCount == switchesBefore) throw f;
+        interrupts.exception(f, cpu.eip);
+    }
+
+    /** Number of committed task switches (a fault after a switch leaves the new task's state). */
+    public int taskSwitchCount() {
+        return tasks.switchCount;
     }
 
     /** INT n (CD ib): software interrupt; gate DPL checked, IOPL-sensitive in V86 mode. */
     public void softwareInterrupt(int vector, int nextEip) {
-        interrupts.software(vector, nextEip, true);
+        softwareInterrupt(vector, nextEip, true);
     }
 
     /**
@@ -80,7 +110,12 @@ public final class SystemUnit {
      * not IOPL-sensitive in V86 mode (SDM Vol. 3 §20.3.1.1) but still check the gate DPL.
      */
     public void softwareInterrupt(int vector, int nextEip, boolean intN) {
-        interrupts.software(vector, nextEip, intN);
+        int switches = tasks.switchCount;
+        try {
+            interrupts.software(vector, nextEip, intN);
+        } catch (CpuFault f) {
+            afterTaskSwitchFault(f, switches);
+        }
     }
 
     /**
@@ -124,6 +159,9 @@ public final class SystemUnit {
 
     /** Writes CR0 (MOV CR0, LMSW, CLTS) with its checks; updates CPL/mode state. */
     public void writeCr0(int value) { registers.writeCr0(value); }
+
+    /** MOV CR4 with its checks: only bits of implemented features may be set, else #GP(0). */
+    public void writeCr4(int value) { registers.writeCr4(value); }
 
     /** LGDT: {@code base} already truncated to 24 bits by the caller for a 16-bit operand. */
     public void lgdt(int base, int limit) { registers.lgdt(base, limit); }

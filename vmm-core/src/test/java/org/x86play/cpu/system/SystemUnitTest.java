@@ -318,10 +318,13 @@ class SystemUnitTest {
         mem.write32(TSS1 + 0x20, 0x2222);
         mem.write32(TSS1 + 0x24, 2);
         mem.write16(TSS1 + 0x4C, CODE0);
-        mem.write16(TSS1 + 0x50, CODE0);   // SS = code segment -> #TS(sel)
-        assertEquals((CpuFault.TS << 16) | CODE0, code(() -> sys.jumpFar(TSS_B, 0, true)));
+        mem.write16(TSS1 + 0x50, CODE0);   // SS = code segment -> #TS(sel), delivered in the new task
+        mem.write32(TSS1 + 0x38, 0x5800);
+        sys.jumpFar(TSS_B, 0, true);
         assertEquals(TSS_B, cpu.tr.selector);
-        assertEquals(0x2222, cpu.instructionStart);
+        assertEquals(0x7000 + 10 * 16, cpu.eip);
+        assertEquals(CODE0, mem.read32(cpu.reg[Cpu.ESP]));
+        assertEquals(0x2222, mem.read32(cpu.reg[Cpu.ESP] + 4), "returns to the new task's first instruction");
     }
 
     // ------------------------------------------------------------------ I/O, V86
@@ -371,5 +374,123 @@ class SystemUnitTest {
         cpu.reg[Cpu.ECX] = 0x1B;   // no APIC
         assertEquals(CpuFault.GP << 16, code(() -> sys.rdmsr()));
         assertEquals(CpuFault.GP << 16, code(() -> sys.writeCr0(Cpu.CR0_PG)));
+        assertEquals(CpuFault.GP << 16, code(() -> sys.writeCr4(Cpu.CR4_VME)));
+        assertEquals(CpuFault.GP << 16, code(() -> sys.writeCr4(0x20)));   // PAE not implemented
+        sys.writeCr4(Cpu.CR4_PSE | Cpu.CR4_PGE | Cpu.CR4_OSFXSR);
+        assertEquals(Cpu.CR4_PSE | Cpu.CR4_PGE | Cpu.CR4_OSFXSR, cpu.cr4);
+    }
+
+    // ------------------------------------------------------------------ more
+
+    @Test
+    void lldtLtrAndDescriptorQueries() {
+        enterProtected();
+        desc(GDT, 0x60 - 0x10, 0x4000, 0x17, 0x82, 0);     // selector 0x50 reused: LDT
+        desc(0x4000, 0x04, 0x12340, 0xFFF, 0x92, 0x4);      // LDT entry 0: data
+        sys.lldt(0x50);
+        assertEquals(0x4000, cpu.ldtr.base);
+        sys.loadSegment(Cpu.ES, 0x04);
+        assertEquals(0x12340, cpu.seg[Cpu.ES].base);
+        assertEquals((CpuFault.GP << 16) | 0x1C, code(() -> sys.loadSegment(Cpu.ES, 0x1C)));
+        assertEquals((CpuFault.GP << 16) | DATA0, code(() -> sys.lldt(DATA0)));
+        // LTR of a busy TSS
+        assertEquals((CpuFault.GP << 16) | TSS_A, code(() -> sys.ltr(TSS_A)));
+        assertEquals(0x00C09300, sys.lar(DATA0));
+        assertTrue(sys.lastAccessOk());
+        assertEquals(0xFFFFFFFF, sys.lsl(DATA0));
+        assertEquals(0xFFF, sys.lsl(SMALL));
+        sys.lar(GATE);                       // call gate: valid for LAR
+        assertTrue(sys.lastAccessOk());
+        sys.lsl(GATE);                       // but not for LSL
+        assertFalse(sys.lastAccessOk());
+        assertTrue(sys.verr(CODE0));
+        assertFalse(sys.verw(CODE0));
+        assertTrue(sys.verw(DATA0));
+        assertFalse(sys.verr(0));
+        cpu.cpl = 3;                         // DPL 0 data is invisible at CPL 3
+        assertFalse(sys.verr(DATA0 | 3));
+        cpu.cpl = 0;
+        assertEquals(CpuFault.UD << 16 | 0xFFFF, code(() -> { cpu.writeCr(0, cpu.cr0 & ~1); sys.lar(DATA0); }));
+    }
+
+    @Test
+    void sysenterSysexit() {
+        enterProtected();
+        cpu.sysenterCs = 0x08;
+        cpu.sysenterEsp = 0x8800;
+        cpu.sysenterEip = 0x4444;
+        cpu.setEflags(Cpu.IF | 2);
+        sys.sysenter();
+        assertEquals(0, cpu.cpl);
+        assertEquals(0x08, cpu.seg[Cpu.CS].selector);
+        assertEquals(0x10, cpu.seg[Cpu.SS].selector);
+        assertEquals(0x8800, cpu.reg[Cpu.ESP]);
+        assertEquals(0x4444, cpu.eip);
+        assertEquals(0, cpu.getEflags() & Cpu.IF);
+        cpu.reg[Cpu.ECX] = 0x7000;
+        cpu.reg[Cpu.EDX] = 0x5555;
+        sys.sysexit();
+        assertEquals(3, cpu.cpl);
+        assertEquals(0x1B, cpu.seg[Cpu.CS].selector);
+        assertEquals(0x23, cpu.seg[Cpu.SS].selector);
+        assertEquals(0x5555, cpu.eip);
+        assertEquals(CpuFault.GP << 16, code(() -> sys.sysexit()));
+        cpu.cr4 |= Cpu.CR4_TSD;
+        assertEquals(CpuFault.GP << 16, code(() -> sys.rdtsc()));
+    }
+
+    @Test
+    void externalInterruptErrorCodesCarryExt() {
+        enterProtected();
+        mem.write8(IDT + 0x30 * 8 + 5, 0);   // vector 0x30: not a gate -> #GP(0x30*8+2+EXT)
+        cpu.eip = 0x1111;
+        sys.deliverExternalInterrupt(0x30);
+        assertEquals(0x7000 + 13 * 16, cpu.eip);
+        assertEquals(0x30 * 8 + 3, mem.read32(cpu.reg[Cpu.ESP]));
+        assertEquals(0x1111, mem.read32(cpu.reg[Cpu.ESP] + 4));
+    }
+
+    @Test
+    void exceptionThroughTaskGatePushesErrorCodeOnNewStack() {
+        enterProtected();
+        gate(IDT, 13 * 8, TSS_B, 0, 0x85, 0);
+        mem.write32(TSS1 + 0x20, 0x2222);
+        mem.write32(TSS1 + 0x24, 2);
+        mem.write32(TSS1 + 0x38, 0x5800);
+        mem.write16(TSS1 + 0x4C, CODE0);
+        mem.write16(TSS1 + 0x50, DATA0);
+        cpu.instructionStart = 0x999;
+        sys.deliverException(CpuFault.gp(0x44));
+        assertEquals(TSS_B, cpu.tr.selector);
+        assertEquals(0x57FC, cpu.reg[Cpu.ESP]);
+        assertEquals(0x44, mem.read32(0x57FC));
+        assertEquals(0x999, mem.read32(TSS0 + 0x20), "faulting EIP saved in the old TSS");
+        assertTrue((cpu.getEflags() & Cpu.NT) != 0);
+    }
+
+    @Test
+    void stackLimitOnPushRaisesSs() {
+        enterProtected();
+        desc(GDT, SMALL, 0x8000, 0xFFF, 0x92, 0x4);
+        sys.loadSegment(Cpu.SS, SMALL);
+        cpu.reg[Cpu.ESP] = 2;             // a dword push wraps below 0
+        cpu.seg[Cpu.CS].selector = CODE0;
+        assertEquals(CpuFault.SS << 16, code(() -> sys.callFar(CODE0, 0x10, true, 0x20)));
+        assertEquals(2, cpu.reg[Cpu.ESP], "ESP unchanged after the fault");
+        // delivering the #SS needs the same stack -> #SS again -> double fault -> (no stack) triple fault
+        assertThrows(TripleFault.class, () -> sys.deliverException(new CpuFault(CpuFault.SS, 0)));
+    }
+
+    @Test
+    void jumpThroughCallGateAndConformingChecks() {
+        enterProtected();
+        sys.jumpFar(GATE, 0, true);
+        assertEquals(0x5000, cpu.eip);
+        assertEquals(CODE0, cpu.seg[Cpu.CS].selector);
+        // ring 3 may not JMP through a gate to a more privileged non-conforming segment
+        pushFrame32(DATA3, 0x4000, 2, CODE3, 0x1000);
+        sys.iret(true);
+        assertEquals((CpuFault.GP << 16) | CODE0, code(() -> sys.jumpFar(GATE | 3, 0, true)));
+        assertEquals((CpuFault.GP << 16) | CODE0, code(() -> sys.jumpFar(CODE0, 0, true)));
     }
 }

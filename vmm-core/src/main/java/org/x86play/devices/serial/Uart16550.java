@@ -1,0 +1,195 @@
+package org.x86play.devices.serial;
+
+import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
+import org.x86play.io.IoPortHandler;
+
+/**
+ * A National Semiconductor 16550A UART (the PC's COM ports), enough for firmware and an OS
+ * console driver: the eight registers, the divisor latch (LCR.DLAB), 16-byte receive FIFO,
+ * loopback (MCR bit 4) and the interrupt identification logic (IIR priorities). Transmission is
+ * instantaneous, so THRE/TEMT always read set. Interrupt requests are not wired yet: an interrupt
+ * controller polls {@link #irqAsserted()}.
+ * <p>
+ * Input is flow-controlled: bytes are taken from the host ({@link #setInput}) only while the
+ * receive buffer has room, so nothing the host offers is ever dropped.
+ */
+public final class Uart16550 implements IoPortHandler {
+    public static final int COM1 = 0x3F8, COM2 = 0x2F8;
+
+    // Register offsets.
+    private static final int RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7;
+    // LSR bits.
+    private static final int LSR_DR = 0x01, LSR_OE = 0x02, LSR_THRE = 0x20, LSR_TEMT = 0x40;
+    // IER bits.
+    private static final int IER_RDA = 0x01, IER_THRE = 0x02, IER_RLS = 0x04, IER_MS = 0x08;
+    // MCR bits.
+    private static final int MCR_OUT2 = 0x08, MCR_LOOP = 0x10;
+    private static final int LCR_DLAB = 0x80;
+
+    private static final int FIFO_SIZE = 16;
+    private final int[] rx = new int[FIFO_SIZE];
+    private int rxHead, rxCount;
+
+    private int ier, lcr = 0x03, mcr, scr, fcr;
+    private int dll = 0x0C, dlm; // 9600 baud after reset, as PC firmware usually leaves it
+    private boolean overrun;
+    private boolean thrEmptyPending;
+    /** MSR bits 4..7 (CTS DSR RI DCD) and the delta bits 0..3. */
+    private int msrLines = 0xB0, msrDelta;
+
+    private IntConsumer output;
+    private IntSupplier input;
+
+    /** Each byte the guest transmits (0..255); null discards them. */
+    public void setOutput(IntConsumer output) { this.output = output; }
+
+    /** Host input: returns the next byte (0..255) or -1 when none is waiting; called only when there is room. */
+    public void setInput(IntSupplier input) { this.input = input; }
+
+    /** Moves host bytes into the receive buffer while it has room. Cheap; the machine calls it periodically. */
+    public void pollInput() {
+        IntSupplier in = input;
+        if (in == null || (mcr & MCR_LOOP) != 0) return;
+        int room = capacity() - rxCount;
+        while (room-- > 0) {
+            int b = in.getAsInt();
+            if (b < 0) return;
+            push(b & 0xFF);
+        }
+    }
+
+    /** True when the IIR reports a pending interrupt (the 16550's INTR pin). */
+    public boolean interruptPending() { return (identify() & 1) == 0; }
+
+    /** The IRQ line as a PC board sees it: INTR gated by MCR.OUT2. */
+    public boolean irqAsserted() { return (mcr & MCR_OUT2) != 0 && interruptPending(); }
+
+    private boolean fifoEnabled() { return (fcr & 1) != 0; }
+
+    private int capacity() { return fifoEnabled() ? FIFO_SIZE : 1; }
+
+    private void push(int b) {
+        if (rxCount >= capacity()) {
+            overrun = true; // only loopback can get here: host input waits for room
+            return;
+        }
+        rx[(rxHead + rxCount) & (FIFO_SIZE - 1)] = b;
+        rxCount++;
+    }
+
+    private int pop() {
+        if (rxCount == 0) return 0;
+        int b = rx[rxHead];
+        rxHead = (rxHead + 1) & (FIFO_SIZE - 1);
+        rxCount--;
+        return b;
+    }
+
+    /** IIR value without side effects: the highest-priority pending source (16550A data sheet, Table 4). */
+    private int identify() {
+        int fifoBits = fifoEnabled() ? 0xC0 : 0;
+        if ((ier & IER_RLS) != 0 && overrun) return fifoBits | 0x06;
+        if ((ier & IER_RDA) != 0 && rxCount > 0) return fifoBits | 0x04;
+        if ((ier & IER_THRE) != 0 && thrEmptyPending) return fifoBits | 0x02;
+        if ((ier & IER_MS) != 0 && msrDelta != 0) return fifoBits;
+        return fifoBits | 0x01;
+    }
+
+    private int currentMsrLines() {
+        if ((mcr & MCR_LOOP) == 0) return msrLines;
+        // Loopback: DTR->DSR, RTS->CTS, OUT1->RI, OUT2->DCD.
+        return ((mcr & 0x02) << 3) | ((mcr & 0x01) << 5) | ((mcr & 0x04) << 4) | ((mcr & 0x08) << 4);
+    }
+
+    private void updateMsr(int before) {
+        int after = currentMsrLines();
+        int changed = before ^ after;
+        msrDelta |= (changed >> 4) & 0x0B;             // DCTS, DDSR, DDCD on any change
+        if ((before & 0x40) != 0 && (after & 0x40) == 0) msrDelta |= 0x04; // TERI: RI went inactive
+    }
+
+    @Override
+    public int in(int port, int size) {
+        int v = read(port & 7);
+        return size == 1 ? v : size == 2 ? v | 0xFF00 : v | 0xFFFFFF00;
+    }
+
+    private int read(int reg) {
+        switch (reg) {
+            case RBR_THR:
+                if ((lcr & LCR_DLAB) != 0) return dll;
+                pollInput();
+                int b = pop();
+                pollInput();
+                return b;
+            case IER:
+                return (lcr & LCR_DLAB) != 0 ? dlm : ier;
+            case IIR_FCR: {
+                pollInput();
+                int id = identify();
+                if ((id & 0x0F) == 0x02) thrEmptyPending = false; // reading IIR acknowledges THRE
+                return id;
+            }
+            case LCR:
+                return lcr;
+            case MCR:
+                return mcr;
+            case LSR: {
+                pollInput();
+                int v = LSR_THRE | LSR_TEMT | (rxCount > 0 ? LSR_DR : 0) | (overrun ? LSR_OE : 0);
+                overrun = false;
+                return v;
+            }
+            case MSR: {
+                int v = currentMsrLines() | msrDelta;
+                msrDelta = 0;
+                return v;
+            }
+            default:
+                return scr;
+        }
+    }
+
+    @Override
+    public void out(int port, int size, int value) {
+        int v = value & 0xFF;
+        switch (port & 7) {
+            case RBR_THR:
+                if ((lcr & LCR_DLAB) != 0) { dll = v; return; }
+                if ((mcr & MCR_LOOP) != 0) {
+                    push(v);
+                } else {
+                    IntConsumer o = output;
+                    if (o != null) o.accept(v);
+                }
+                thrEmptyPending = true; // sent at once: THR is empty again
+                return;
+            case IER:
+                if ((lcr & LCR_DLAB) != 0) { dlm = v; return; }
+                // Enabling the THRE interrupt while THR is empty raises it at once.
+                if ((v & IER_THRE) != 0 && (ier & IER_THRE) == 0) thrEmptyPending = true;
+                ier = v & 0x0F;
+                return;
+            case IIR_FCR:
+                if (((v ^ fcr) & 1) != 0 || (v & 2) != 0) { rxHead = 0; rxCount = 0; }
+                fcr = v & 0xC9;
+                pollInput();
+                return;
+            case LCR:
+                lcr = v;
+                return;
+            case MCR: {
+                int before = currentMsrLines();
+                mcr = v & 0x1F;
+                updateMsr(before);
+                return;
+            }
+            case LSR:
+            case MSR:
+                return; // read-only (factory test registers)
+            default:
+                scr = v;
+        }
+    }
+}
