@@ -63,6 +63,22 @@ ring3:
         RING0 done
 
 done:
+        ; ---- page fault while delivering a page fault -> #DF (Table 6-5); CR2 = the second fault ----
+        ENABLE_PAGING
+        mov dword [DFBASE + 0x1C], PD_BASE              ; the #DF task's CR3
+        mov dword [DFBASE + 0x20], df_task2
+        mov dword [DFBASE + 0x38], 0x58000
+        UNMAP 0x70000                                    ; the stack page
+        UNMAP 0x71000                                    ; the data page
+        mov [saved_esp], esp
+        mov dword [V_DFERR], 0xFFFFFFFF
+        mov esp, 0x70100
+        mov eax, [0x71000]                               ; #PF; pushing its frame at 0x700FC -> #PF -> #DF
+.pfresume:
+        mov esp, [saved_esp]
+        CHECK "pf_during_pf_double_fault", dword [V_DFERR], 0
+        mov eax, cr2
+        CHECK "pf_pf_cr2_second_fault", eax, 0x700FC
         EXIT
 
 df_task:
@@ -76,5 +92,14 @@ df_task:
         mov dword [TSS_BASE + 0x20], ring3.resume         ; and resume the interrupted task
         iretd
         jmp df_task
+
+df_task2:                                                ; the #PF+#PF case: resume with a good stack
+        pop eax
+        mov [V_DFERR], eax
+        mov eax, [saved_esp]
+        mov [TSS_BASE + 0x38], eax
+        mov dword [TSS_BASE + 0x20], done.pfresume
+        iretd
+        jmp df_task2
 
         ROM_END

@@ -124,10 +124,14 @@ public final class ConformanceReport {
             for (Map.Entry<String, Integer> e : r.skipReasons.entrySet()) out.printf("    %7d  %s%n", e.getValue(), e.getKey());
         }
         if (!r.failures.isEmpty()) {
-            out.println("  first failures:");
+            out.println("  first failures (at most 3 per form):");
+            Map<String, Integer> perForm = new java.util.HashMap<>();
             int n = 0;
             for (String f : r.failures) {
-                if (n++ >= 40) break;
+                int colon = f.indexOf(": ");
+                String form = colon > 0 ? f.substring(0, colon) : f;
+                if (perForm.merge(form, 1, Integer::sum) > 3) continue;
+                if (n++ >= 60) break;
                 out.println("    " + f);
             }
         }

@@ -55,11 +55,15 @@ final class DiffCase {
     /** FPREM/FPREM1: C0, C1, C3 hold quotient bits, which do not exist when the result is a NaN. */
     boolean quotientBits;
 
+    /** Where the host's 0x67 prefix goes: the start of the instruction with the memory operand. */
+    int addr32At;
+
     byte[] hostCode() {
-        byte[] b = new byte[codeLen + (addr32 ? 1 : 0)];
-        int p = 0;
-        if (addr32) b[p++] = 0x67;
-        System.arraycopy(code, 0, b, p, codeLen);
+        if (!addr32) return emuCode();
+        byte[] b = new byte[codeLen + 1];
+        System.arraycopy(code, 0, b, 0, addr32At);
+        b[addr32At] = 0x67;
+        System.arraycopy(code, addr32At, b, addr32At + 1, codeLen - addr32At);
         return b;
     }
 

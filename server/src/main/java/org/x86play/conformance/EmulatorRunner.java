@@ -67,10 +67,13 @@ final class EmulatorRunner {
             cpu.setEflags((c.eflags & 0xCD5) | 0x202);
             cpu.eip = DiffCase.CODE_ADDR;
             cpu.instructionStart = DiffCase.CODE_ADDR;
-            // A REP string instruction may retire one iteration per step (EIP stays put meanwhile).
+            // Step until EIP leaves the code (a REP string instruction may retire one iteration per
+            // step with EIP unchanged; a sequence runs one instruction per step).
+            int end = DiffCase.CODE_ADDR + code.length;
             for (int n = 0; n < 10_000; n++) {
                 cpu.step();
-                if (cpu.eip != DiffCase.CODE_ADDR || cpu.halted) break;
+                int eip = cpu.eip;
+                if (eip == end || eip < DiffCase.CODE_ADDR || eip > end || cpu.halted) break;
             }
         } catch (CpuFault f) {
             o.status = f.vector; // a unit let the fault escape instead of delivering it
@@ -87,7 +90,7 @@ final class EmulatorRunner {
         o.eip = eip;
         if (o.error == null) {
             if (eip >= HANDLERS && eip < HANDLERS + 32 * 8 && (eip - HANDLERS) % 8 == 0) o.status = (eip - HANDLERS) / 8;
-            else if (eip == DiffCase.CODE_ADDR) o.error = "instruction did not retire (EIP unchanged)";
+            else if (eip >= DiffCase.CODE_ADDR && eip < DiffCase.CODE_ADDR + c.codeLen) o.error = String.format("did not finish (EIP %08x)", eip);
         }
         System.arraycopy(cpu.reg, 0, o.regs, 0, 8);
         o.eflags = cpu.getEflags();

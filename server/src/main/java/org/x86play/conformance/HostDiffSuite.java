@@ -38,6 +38,7 @@ public final class HostDiffSuite {
     /** All forms of the suite (optionally filtered by {@code x86play.forms}). */
     static List<DiffForm> forms() {
         List<DiffForm> all = new ArrayList<>(IntegerForms.all());
+        all.addAll(SequenceForms.all());
         all.addAll(X87Forms.all());
         java.util.Set<String> names = new java.util.HashSet<>();
         for (DiffForm f : all) if (!names.add(f.name)) throw new IllegalStateException("duplicate form name " + f.name);

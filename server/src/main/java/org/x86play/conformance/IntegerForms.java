@@ -32,6 +32,8 @@ final class IntegerForms {
         misc(f);
         strings(f);
         branches(f);
+        prefixes(f);
+        stack16(f);
         return f;
     }
 
@@ -634,6 +636,124 @@ final class IntegerForms {
         add(f, "ud2 (#UD)", c -> c.b(0x0F, 0x0B));
     }
 
+    // ------------------------------------------------------------------ prefixes: segment overrides, LOCK, ignored REP
+
+    private static void prefixes(List<DiffForm> f) {
+        // With flat segments a DS/ES/SS override changes nothing (in 64-bit mode they are ignored too);
+        // CS is only used for reads (a code segment is not writable in protected mode).
+        int[] segs = {0x26, 0x36, 0x3E};
+        add(f, "add m32,r32 (es/ss/ds override)", c -> {
+            c.b(c.pick(segs), 0x01);
+            int g = c.reg();
+            c.set(32, g, c.val(32));
+            rm(c, g, 32, true, 0);
+        });
+        add(f, "mov r32,m32 (cs/es/ss/ds override)", c -> {
+            c.b(c.pick(0x26, 0x2E, 0x36, 0x3E), 0x8B);
+            rm(c, c.reg(), 32, true, 0);
+        });
+        add(f, "movsd (cs/es/ss override on the source)", c -> {
+            c.b(c.pick(0x26, 0x2E, 0x36));
+            stringCase(c, 0xA5, 32, 4, c.rnd.nextInt(2), false, true, true);
+        });
+        add(f, "cmpsb (override, repe)", c -> {
+            c.b(c.pick(0x26, 0x2E, 0x36, 0x3E));
+            stringCase(c, 0xA6, 8, 1, 1, true, true, true);
+        });
+        add(f, "add r32,r32 (66 66 prefixes)", c -> {
+            c.b(0x66, 0x66, 0x01);
+            c.modrmReg(c.reg(), c.reg());
+        });
+        add(f, "add r/m32,r32 (ignored f3/f2 prefix)", c -> {
+            c.b(c.pick(0xF2, 0xF3), 0x01);
+            int g = c.reg();
+            c.set(32, g, c.val(32));
+            rm(c, g, 32, c.chance(50), 0);
+        });
+        add(f, "pause (f3 90)", c -> c.b(0xF3, 0x90));
+        // Lockable read-modify-write forms with a memory destination (SDM "LOCK" list).
+        add(f, "lock add/or/adc/sbb/and/sub/xor m,imm", c -> {
+            int bits = c.pick(8, 16, 32), op = c.rnd.nextInt(7);
+            c.b(0xF0);
+            c.osize(bits);
+            c.b(bits == 8 ? 0x80 : c.pick(0x81, 0x83));
+            boolean imm8 = bits != 8 && (c.c.code[c.c.codeLen - 1] & 0xFF) == 0x83;
+            rm(c, op, bits, true, 0);
+            c.imm(imm8 ? 8 : bits, c.val(imm8 ? 8 : bits));
+            c.c.undefFlags = (op == 1 || op == 4 || op == 6) ? AF : 0;
+        });
+        add(f, "lock bts/btr/btc m32,imm8", c -> {
+            c.b(0xF0, 0x0F, 0xBA);
+            rm(c, 5 + c.rnd.nextInt(3), 32, true, 0);
+            c.imm(8, c.rnd.nextInt(256));
+            c.c.undefFlags = OF | SF | AF | PF;
+        });
+        add(f, "lock xadd/xchg m32,r32", c -> {
+            c.b(0xF0);
+            if (c.chance(50)) c.b(0x0F, 0xC1); else c.b(0x87);
+            int g = c.reg();
+            c.set(32, g, c.val(32));
+            rm(c, g, 32, true, 0);
+        });
+        add(f, "lock not/neg/dec m16", c -> {
+            c.b(0xF0, 0x66);
+            int k = c.rnd.nextInt(3);
+            c.b(k == 2 ? 0xFF : 0xF7);
+            rm(c, k == 0 ? 2 : k == 1 ? 3 : 1, 16, true, 0);
+        });
+        add(f, "lock cmpxchg8b m64", c -> {
+            c.b(0xF0, 0x0F, 0xC7);
+            int off = c.modrmMem(1, 8, 1 << EAX | 1 << EDX);
+            if (c.chance(50)) {
+                c.set(32, EAX, c.memGet(off, 32));
+                c.set(32, EDX, c.memGet(off + 4, 32));
+            }
+        });
+        add(f, "lock bt m32,r32 (#UD)", c -> {
+            c.b(0xF0, 0x0F, 0xA3);
+            rm(c, c.reg(), 32, true, 0);
+        });
+        add(f, "lock movsb / lock nop (#UD)", c -> {
+            if (c.chance(50)) c.b(0xF0, 0x90);
+            else stringCaseLocked(c);
+        });
+        add(f, "lock mov m32,r32 (#UD)", c -> {
+            c.b(0xF0, 0x89);
+            rm(c, c.reg(), 32, true, 0);
+        });
+    }
+
+    // ------------------------------------------------------------------ 16-bit PUSH/POP pairs, INT3
+
+    /**
+     * 16-bit pushes and pops mean the same in 64-bit mode (0x66 prefix), so push/pop pairs are
+     * comparable: the value travels through the stack into a register or the memory block.
+     * POPF loads a value with IF=1, IOPL=0, NT=0, TF=0, which CPL 3 (host) and CPL 0 (emulator) treat alike.
+     */
+    private static void stack16(List<DiffForm> f) {
+        add(f, "pushfw; pop r16", c -> c.b(0x66, 0x9C, 0x66, 0x58 + c.reg()));
+        add(f, "push r16; popfw", c -> {
+            int r = c.reg();
+            c.set(16, r, (c.rnd.nextInt() & (ARITH | DF)) | 0x202);
+            c.b(0x66, 0x50 + r, 0x66, 0x9D);
+        });
+        add(f, "push imm16/imm8; pop r16", c -> {
+            if (c.chance(50)) { c.b(0x66, 0x68); c.imm(16, c.val(16)); } else { c.b(0x66, 0x6A, c.val(8)); }
+            c.b(0x66, 0x58 + c.reg());
+        });
+        add(f, "push m16; pop r16", c -> {
+            c.b(0x66, 0xFF);
+            rm(c, 6, 16, true, 0);
+            c.b(0x66, 0x58 + c.reg());
+        });
+        add(f, "push r16; pop m16", c -> {
+            c.b(0x66, 0x50 + c.reg(), 0x66, 0x8F);
+            rm(c, 0, 16, true, 0);
+            c.c.addr32At = 2; // the host's 0x67 belongs to the POP
+        });
+        add(f, "int3 (#BP)", c -> c.b(0xCC));
+    }
+
     // ------------------------------------------------------------------ Jcc LOOP LOOPE LOOPNE JECXZ
 
     /** Relative branches whose target is the harness's "taken" stub; the outcome is taken or not. */
@@ -682,6 +802,11 @@ final class IntegerForms {
                 }
             }
         }
+    }
+
+    private static void stringCaseLocked(CaseBuilder c) {
+        c.b(0xF0);
+        stringCase(c, 0xA4, 8, 1, 0, false, true, true);
     }
 
     private static void stringCase(CaseBuilder c, int op, int bits, int bytes, int rep, boolean cmp,

@@ -33,7 +33,9 @@ final class X87Compare {
             long hm = mant(h, i), em = mant(e, i);
             int hse = u16(h, 32 + 16 * i + 8), ese = u16(e, 32 + 16 * i + 8);
             boolean same = hm == em && hse == ese;
-            if (!same && c.fpuUlps > 0 && hse == ese) same = Math.abs(hm - em) <= c.fpuUlps;
+            if (!same && c.fpuUlps > 0 && (hse & 0x8000) == (ese & 0x8000)) {
+                same = magnitude(hse, hm).subtract(magnitude(ese, em)).abs().compareTo(java.math.BigInteger.valueOf(c.fpuUlps)) <= 0;
+            }
             if (!same) s.append(String.format("st%d host=%s emu=%s; ", i, f80(h, i), f80(e, i)));
         }
         return s.toString();
@@ -60,6 +62,11 @@ final class X87Compare {
     static String f80(byte[] fx, int i) {
         int se = u16(fx, 32 + 16 * i + 8);
         return String.format("%04x:%016x", se, mant(fx, i));
+    }
+
+    /** Exponent and fraction as one integer, so that neighbouring values differ by 1 even across a binade. */
+    private static java.math.BigInteger magnitude(int se, long mant) {
+        return java.math.BigInteger.valueOf(se & 0x7FFF).shiftLeft(63).add(java.math.BigInteger.valueOf(mant & Long.MAX_VALUE));
     }
 
     static boolean isNaN(byte[] fx, int i) {

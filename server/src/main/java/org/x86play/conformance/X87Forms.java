@@ -76,6 +76,16 @@ final class X87Forms {
         c.c.fx = fx;
     }
 
+    /** Marks one random exception flag as raised and unmasked in the image: ES and B set (pending #MF). */
+    private static void pending(CaseBuilder c) {
+        int flag = 1 << c.rnd.nextInt(6);
+        byte[] fx = c.c.fx;
+        int fcw = (fx[0] & 0xFF | (fx[1] & 0xFF) << 8) & ~flag;
+        int fsw = (fx[2] & 0xFF | (fx[3] & 0xFF) << 8) | flag | 0x80 | 0x8000;
+        put16(fx, 0, fcw);
+        put16(fx, 2, fsw);
+    }
+
     private static void ignoreEnvPointers(CaseBuilder c, int off) {
         if (c.c.memIgnore == null) c.c.memIgnore = new boolean[DiffCase.BLOCK_SIZE];
         for (int k = 12; k < 28; k++) c.c.memIgnore[off + k] = true;
@@ -325,6 +335,14 @@ final class X87Forms {
             c.memPut(off, 16, 0x0040 | 0x3F | c.pick(0, 2, 3) << 8 | c.rnd.nextInt(4) << 10);
         });
         form(f, "fnclex", 0, 0, CALL, c -> c.b(0xDB, 0xE2));
+        // A pending unmasked exception (FSW.ES set) makes the next waiting x87 instruction raise #MF
+        // before it executes (CR0.NE = 1, SDM Vol. 1 §8.7); no-wait forms proceed.
+        form(f, "fwait (pending exception: #MF)", 1, 0, 0, c -> { pending(c); c.b(0x9B); });
+        form(f, "fadd st0,st(i) (pending exception: #MF)", 2, 0, C023, c -> { pending(c); c.b(0xD8, 0xC0 | c.rnd.nextInt(8)); });
+        form(f, "fld m32fp (pending exception: #MF)", 0, 1, C023, c -> { pending(c); c.b(0xD9); memOperand(c, 0, 's'); });
+        form(f, "fnstsw ax (pending exception: no wait)", 0, 0, CALL, c -> { pending(c); c.b(0xDF, 0xE0); });
+        form(f, "fnclex (pending exception: no wait)", 0, 0, CALL, c -> { pending(c); c.b(0xDB, 0xE2); });
+        form(f, "lock fadd (#UD)", 2, 0, 0, c -> c.b(0xF0, 0xD8, 0xC0 | c.rnd.nextInt(8)));
         // FNSTENV/FNSAVE store the environment (SDM Vol. 1 §8.1.10, Figure 8-9, 32-bit protected mode);
         // the instruction/operand pointers and reserved halves are not compared. FNSTENV then masks all
         // exceptions, FNSAVE reinitializes the FPU. FLDENV/FRSTOR load them. C0-C3 follow the image.
@@ -341,6 +359,21 @@ final class X87Forms {
             for (int i = 0; i < 8; i++) {
                 if ((tags & 1 << ((top + i) & 7)) == 0) for (int k = 0; k < 10; k++) c.c.memIgnore[off + 28 + 10 * i + k] = true;
             }
+        });
+        // 16-bit operand size: the 14-byte environment (FCW, FSW, FTW, then pointers; SDM Figure 8-10).
+        form(f, "fnstenv m14 (o16)", 0, 0, 0, c -> {
+            c.b(0x66, 0xD9);
+            int off = c.modrmMem(6, 14, 0);
+            if (c.c.memIgnore == null) c.c.memIgnore = new boolean[DiffCase.BLOCK_SIZE];
+            for (int k = 6; k < 14; k++) c.c.memIgnore[off + k] = true;
+        });
+        form(f, "fldenv m14 (o16)", 0, 0, 0, c -> {
+            c.b(0x66, 0xD9);
+            int off = c.modrmMem(4, 14, 0);
+            environment(c, off);
+            byte[] m = c.mem();
+            put16(m, off + 2, m[off + 4] & 0xFF | (m[off + 5] & 0xFF) << 8);
+            put16(m, off + 4, m[off + 8] & 0xFF | (m[off + 9] & 0xFF) << 8);
         });
         form(f, "fldenv m28", 0, 0, 0, c -> {
             c.b(0xD9);

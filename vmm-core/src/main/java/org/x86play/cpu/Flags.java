@@ -69,6 +69,31 @@ public final class Flags {
         value = c ? value | CF : value & ~CF;
     }
 
+    // ------------------------------------------------------------------ fault rollback
+
+    private int mValue, mKind, mA, mB, mRes, mSize, mCin;
+    private boolean marked;
+
+    /**
+     * Remembers the flags before a read-modify-write memory instruction computes its result: if the
+     * final write faults (e.g. a write-protected page), {@link #rollback()} restores them, because a
+     * faulting instruction leaves the processor state unchanged (SDM Vol. 3 §6.5).
+     */
+    public void mark() {
+        mValue = value; mKind = kind; mA = a; mB = b; mRes = res; mSize = size; mCin = cin;
+        marked = true;
+    }
+
+    /** Forgets the mark (at the start of every instruction). */
+    public void unmark() { marked = false; }
+
+    /** Restores the state saved by {@link #mark()} if this instruction marked it. */
+    public void rollback() {
+        if (!marked) return;
+        value = mValue; kind = mKind; a = mA; b = mB; res = mRes; size = mSize; cin = mCin;
+        marked = false;
+    }
+
     // ------------------------------------------------------------------ recording
 
     public void add(int a, int b, int res, int size) { this.a = a; this.b = b; this.res = res; this.size = size; kind = ADD; }

@@ -63,12 +63,14 @@ public final class Interpreter implements CodeSource {
     private void run(Instruction decoded) {
         cpu.interruptShadow = false;
         ssLoaded = false;
+        flags.unmark();
         final int start = cpu.eip;
         final int esp = reg[ESP];
         cpu.instructionStart = start;
         final boolean tf = flags.tf();
         final Instruction in = decoded != null ? decoded : insn;
         try {
+            if ((cpu.dr[7] & 0xFF) != 0 && (flags.getSystem() & Cpu.RF) == 0) codeBreakpoint(start);
             boolean code32 = seg[CS].is32();
             if (decoded == null) Decoder.decode(this, start, code32, in);
             int next = start + in.length;
@@ -77,6 +79,7 @@ public final class Interpreter implements CodeSource {
         } catch (CpuFault f) {
             cpu.eip = start;
             reg[ESP] = esp;
+            flags.rollback();
             lastFaultVector = f.vector;
             cpu.system.deliverException(f);
             return;
@@ -91,6 +94,23 @@ public final class Interpreter implements CodeSource {
             // Single-step trap after the instruction (SDM Vol. 3 §17.3.1.4): DR6.BS, return to the next EIP.
             cpu.dr[6] |= 0x4000;
             cpu.system.deliverException(new CpuFault(CpuFault.DB), cpu.eip);
+        }
+    }
+
+    /**
+     * Instruction breakpoints (DR7 Ln/Gn enabled, R/Wn = 00): a fault-class #DB before the instruction
+     * executes, unless EFLAGS.RF is set (SDM Vol. 3 §17.2.4, §17.3.1.1). Data breakpoints are not modelled.
+     */
+    private void codeBreakpoint(int eip) {
+        int dr7 = cpu.dr[7];
+        int lin = seg[CS].base + eip;
+        int hit = 0;
+        for (int i = 0; i < 4; i++) {
+            if (((dr7 >> (i * 2)) & 3) != 0 && ((dr7 >> (16 + i * 4)) & 3) == 0 && cpu.dr[i] == lin) hit |= 1 << i;
+        }
+        if (hit != 0) {
+            cpu.dr[6] = (cpu.dr[6] & ~0xF) | hit;
+            throw new CpuFault(CpuFault.DB);
         }
     }
 
@@ -303,6 +323,7 @@ public final class Interpreter implements CodeSource {
                     Arith.alu(flags, 7, readE(in, sz), src, sz);
                 } else {
                     int lin = rmwLinear(in, sz);
+                    flags.mark();
                     writeMem(lin, sz, Arith.alu(flags, in.sub, readMem(lin, sz), src, sz));
                 }
                 break;
@@ -325,6 +346,7 @@ public final class Interpreter implements CodeSource {
                     Arith.alu(flags, 7, readE(in, sz), in.imm, sz);
                 } else {
                     int lin = rmwLinear(in, sz);
+                    flags.mark();
                     writeMem(lin, sz, Arith.alu(flags, in.sub, readMem(lin, sz), in.imm, sz));
                 }
                 break;
@@ -337,6 +359,7 @@ public final class Interpreter implements CodeSource {
             case Op.INC_E: case Op.DEC_E: case Op.NOT: case Op.NEG: {
                 int lin = in.mem ? rmwLinear(in, sz) : 0;
                 int v = in.mem ? readMem(lin, sz) : getReg(sz, in.rm);
+                if (in.mem) flags.mark();
                 int r;
                 switch (in.exec) {
                     case Op.INC_E: r = v + 1; flags.inc(r, sz); break;
@@ -363,6 +386,7 @@ public final class Interpreter implements CodeSource {
                     readE(in, sz);
                 } else {
                     int lin = rmwLinear(in, sz);
+                    flags.mark();
                     writeMem(lin, sz, Arith.shift(flags, in.sub, readMem(lin, sz), count, sz));
                 }
                 break;
@@ -376,6 +400,7 @@ public final class Interpreter implements CodeSource {
                     readE(in, sz);
                 } else {
                     int lin = rmwLinear(in, sz);
+                    flags.mark();
                     writeMem(lin, sz, Arith.shiftDouble(flags, in.sub == 0, readMem(lin, sz), src, count, sz));
                 }
                 break;
@@ -465,16 +490,21 @@ public final class Interpreter implements CodeSource {
                 int lin = in.mem ? rmwLinear(in, sz) : 0;
                 int d = in.mem ? readMem(lin, sz) : getReg(sz, in.rm);
                 int sum = d + src;
+                if (in.mem) {
+                    writeMem(lin, sz, sum);
+                    setReg(sz, in.reg, d);
+                } else {
+                    setReg(sz, in.reg, d);
+                    setReg(sz, in.rm, sum);
+                }
                 flags.add(d, src, sum, sz);
-                setReg(sz, in.reg, d);
-                if (in.mem) writeMem(lin, sz, sum);
-                else setReg(sz, in.rm, sum);
                 break;
             }
             case Op.CMPXCHG: {
                 int acc = getReg(sz, EAX);
                 int lin = in.mem ? rmwLinear(in, sz) : 0;
                 int d = in.mem ? readMem(lin, sz) : getReg(sz, in.rm);
+                if (in.mem) flags.mark();
                 flags.sub(acc, d, acc - d, sz);
                 if (((acc ^ d) & Arith.MASK[sz]) == 0) {
                     if (in.mem) writeMem(lin, sz, getReg(sz, in.reg));
@@ -550,13 +580,15 @@ public final class Interpreter implements CodeSource {
                 boolean take;
                 if (in.sub == 3) {
                     take = cnt == 0;
+                    if (take) jumpNear(cpu.eip + in.imm, in.op32);
                 } else {
                     cnt--;
-                    if (in.addr32) reg[ECX] = cnt;
-                    else { cnt &= 0xFFFF; reg[ECX] = (reg[ECX] & 0xFFFF0000) | cnt; }
+                    if (!in.addr32) cnt &= 0xFFFF;
                     take = cnt != 0 && (in.sub == 2 || (in.sub == 1) == flags.zf());
+                    if (take) jumpNear(cpu.eip + in.imm, in.op32); // may fault: ECX is written after
+                    if (in.addr32) reg[ECX] = cnt;
+                    else reg[ECX] = (reg[ECX] & 0xFFFF0000) | cnt;
                 }
-                if (take) jumpNear(cpu.eip + in.imm, in.op32);
                 break;
             }
             case Op.PUSH_R: push(sz, getReg(sz, in.sub)); break;
@@ -861,6 +893,7 @@ public final class Interpreter implements CodeSource {
         int mask = 1 << bitOff;
         boolean old = (v & mask) != 0;
         int f = flags.getArith();
+        if (in.mem && in.sub != 0) flags.mark();
         flags.setArith(old ? f | 1 : f & ~1);
         if (in.sub == 0) return;
         int r = in.sub == 1 ? v | mask : in.sub == 2 ? v & ~mask : v ^ mask;

@@ -1,35 +1,214 @@
 package org.x86play.machine;
 
+import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
+import org.x86play.boot.MultibootLoader;
 import org.x86play.cpu.Cpu;
+import org.x86play.cpu.CpuFault;
+import org.x86play.cpu.SegmentCache;
+import org.x86play.cpu.TripleFault;
+import org.x86play.cpu.UnimplementedInstruction;
+import org.x86play.devices.debug.DebugExitPort;
+import org.x86play.devices.debug.PostCodePort;
+import org.x86play.devices.serial.Uart16550;
 import org.x86play.io.IoBus;
 import org.x86play.memory.PhysicalMemory;
 
 /**
- * A PC assembled from the core's parts: RAM, the I/O bus, one CPU and the platform devices.
- * OWNER: machine helper. Placeholder with the agreed API.
+ * A PC assembled from the core's parts: RAM, the I/O bus, one CPU and the platform devices
+ * (COM1 16550A UART at 0x3F8, the debug-exit port at 0xF4, the POST-code port at 0x80).
+ * <p>
+ * {@link #run} steps the CPU until the guest stops it, a limit is reached or the core reports a
+ * problem; it never throws for anything the guest does.
  */
 public final class Machine {
+    /** Host clock and input are looked at every this many steps (a power of two). */
+    static final int CHECK_INTERVAL = 4096;
+    public static final int MIN_BIOS = 64 << 10, MAX_BIOS = 16 << 20;
+    /** Size of the firmware alias below 1 MiB (PC convention: 0xE0000..0xFFFFF). */
+    static final int LOW_ALIAS = 128 << 10;
+
     public final PhysicalMemory memory;
     public final IoBus io;
     public final Cpu cpu;
+    public final Uart16550 com1 = new Uart16550();
+    public final DebugExitPort debugExit = new DebugExitPort();
+    public final PostCodePort postCodes = new PostCodePort();
 
-    /** @param memoryBytes guest RAM size in bytes */
+    private int postPort = PostCodePort.DEFAULT_PORT;
+    private InterruptController interrupts;
+    private InstructionTrace trace;
+    private IntConsumer serialOutput;
+
+    /** @param memoryBytes guest RAM size in bytes (at least 1 MiB) */
     public Machine(int memoryBytes) {
+        if (memoryBytes < (1 << 20)) throw new IllegalArgumentException("guest RAM must be at least 1 MiB, got " + memoryBytes + " bytes");
         memory = new PhysicalMemory(memoryBytes);
         io = new IoBus();
         cpu = new Cpu(memory, io);
+        io.register(Uart16550.COM1, 8, com1);
+        io.register(DebugExitPort.DEFAULT_PORT, 1, debugExit);
+        io.register(postPort, 1, postCodes);
     }
 
     /**
-     * Maps a firmware ROM at the top of the 4 GiB space, its last 128 KiB (or all of a smaller image)
-     * aliased below 1 MiB ending at 0xFFFFF; the CPU starts at the reset vector F000:FFF0.
-     * @throws IllegalArgumentException for an image that is empty, too large or not a multiple of 64 KiB... as documented
+     * Maps a firmware ROM at the top of the 4 GiB space (base 2^32 - size), its last 128 KiB (or
+     * all of a smaller image) aliased below 1 MiB ending at 0xFFFFF, and resets the CPU, which then
+     * starts at the reset vector F000:FFF0 = linear 0xFFFFFFF0 (SDM Vol. 3 §9.1.4).
+     * @throws IllegalArgumentException for an image that is empty, larger than 16 MiB or not a multiple of 64 KiB
      */
-    public void loadBios(byte[] image) {}
+    public void loadBios(byte[] image) {
+        if (image == null || image.length == 0) throw new IllegalArgumentException("BIOS image is empty");
+        if (image.length > MAX_BIOS) {
+            throw new IllegalArgumentException("BIOS image is " + image.length + " bytes; at most 16 MiB is supported");
+        }
+        if (image.length % MIN_BIOS != 0) {
+            throw new IllegalArgumentException("BIOS image is " + image.length
+                    + " bytes; its size must be a multiple of 64 KiB (65536 bytes)");
+        }
+        memory.mapRom(-image.length, image);
+        int alias = Math.min(LOW_ALIAS, image.length);
+        byte[] low = new byte[alias];
+        System.arraycopy(image, image.length - alias, low, 0, alias);
+        memory.mapRom(0x100000 - alias, low);
+        cpu.reset();
+    }
+
+    /**
+     * Loads a Multiboot v1 kernel and sets the CPU to the Multiboot machine state (32-bit protected
+     * mode, EAX = 0x2BADB002, EBX = the info structure).
+     * @throws IllegalArgumentException for a file that is not a loadable Multiboot kernel
+     */
+    public void loadMultiboot(byte[] kernel, String cmdline) {
+        new MultibootLoader(memory, cpu).load(kernel, cmdline);
+    }
 
     /** Bytes the guest wrote to COM1 go to {@code sink} (one call per byte, 0..255). */
-    public void setSerialOutput(java.util.function.IntConsumer sink) {}
+    public void setSerialOutput(IntConsumer sink) {
+        serialOutput = sink;
+        com1.setOutput(sink);
+    }
+
+    /** Host input for COM1: returns the next byte or -1; asked only when the UART has room. */
+    public void setSerialInput(IntSupplier source) {
+        com1.setInput(source);
+    }
+
+    /** Receives every byte written to the POST-code port. */
+    public void setPostCodeListener(IntConsumer listener) {
+        postCodes.setListener(listener);
+    }
+
+    /** Moves the POST-code port (default 0x80). */
+    public void setPostCodePort(int port) {
+        if (port < 0 || port > 0xFFFF) throw new IllegalArgumentException("POST port must be 0..0xFFFF, got " + port);
+        if (port == DebugExitPort.DEFAULT_PORT || (port >= Uart16550.COM1 && port < Uart16550.COM1 + 8)) {
+            throw new IllegalArgumentException("POST port 0x" + Integer.toHexString(port) + " is already used by another device");
+        }
+        io.unregister(postPort, 1);
+        postPort = port;
+        io.register(postPort, 1, postCodes);
+    }
+
+    /** Connects the interrupt controller the run loop polls (none until the PIC/APIC exist). */
+    public void setInterruptController(InterruptController controller) {
+        interrupts = controller;
+    }
+
+    /** Records the last {@code entries} instructions during runs; 0 turns tracing off. */
+    public void setTrace(int entries) {
+        trace = entries == 0 ? null : new InstructionTrace(entries);
+    }
+
+    /** The trace of the last run, or null when tracing is off. */
+    public InstructionTrace trace() { return trace; }
 
     /** Runs until the guest stops or a limit is reached. Never throws for guest behaviour. */
-    public RunResult run(RunLimits limits) { return null; }
+    public RunResult run(RunLimits limits) {
+        final long maxSteps = limits == null ? 0 : limits.maxInstructions;
+        final long timeout = limits == null ? 0 : limits.timeoutMillis;
+        final long startTime = timeout > 0 ? System.currentTimeMillis() : 0;
+        final Cpu cpu = this.cpu;
+        final InstructionTrace trace = this.trace;
+        final InterruptController pic = interrupts;
+        debugExit.clear();
+        long steps = 0;
+        try {
+            while (true) {
+                int chunk = CHECK_INTERVAL;
+                if (maxSteps > 0) {
+                    long left = maxSteps - steps;
+                    if (left <= 0) {
+                        return result(RunResult.Reason.INSTRUCTION_LIMIT, 0,
+                                "instruction limit of " + maxSteps + " reached at " + where(cpu.eip), steps);
+                    }
+                    if (left < chunk) chunk = (int) left;
+                }
+                for (int i = 0; i < chunk; i++) {
+                    if (trace != null) trace.record(cpu);
+                    cpu.step();
+                    if (debugExit.exitRequested()) {
+                        return result(RunResult.Reason.DEBUG_EXIT, debugExit.exitCode(),
+                                "guest wrote 0x" + Integer.toHexString(debugExit.exitCode() >>> 1)
+                                        + " to the debug-exit port", steps + i + 1);
+                    }
+                    if (pic != null && (cpu.flags.getSystem() & Cpu.IF) != 0 && !cpu.interruptShadow && pic.hasInterrupt()) {
+                        // External interrupts are recognised between instructions (SDM Vol. 3 §6.9); delivery clears halted.
+                        cpu.system.deliverExternalInterrupt(pic.acknowledge() & 0xFF);
+                    } else if (cpu.halted) {
+                        String why = haltedForever(pic);
+                        if (why != null) return result(RunResult.Reason.HALTED_FOREVER, 0, why, steps + i + 1);
+                        pic.idle();
+                    }
+                }
+                steps += chunk;
+                com1.pollInput();
+                if (timeout > 0 && System.currentTimeMillis() - startTime >= timeout) {
+                    return result(RunResult.Reason.TIMEOUT, 0, "timeout of " + timeout + " ms reached at " + where(cpu.eip), steps);
+                }
+            }
+        } catch (TripleFault t) {
+            return result(RunResult.Reason.TRIPLE_FAULT, 0,
+                    "triple fault at " + where(cpu.instructionStart) + ": " + t.getMessage(), steps);
+        } catch (UnimplementedInstruction u) {
+            return result(RunResult.Reason.UNIMPLEMENTED, 0,
+                    "unimplemented: " + u.getMessage() + " at " + where(cpu.instructionStart), steps);
+        } catch (CpuFault f) {
+            return result(RunResult.Reason.HOST_ERROR, 0, "internal error: guest fault escaped the CPU core: "
+                    + f + " at " + where(cpu.instructionStart) + origin(f), steps);
+        } catch (RuntimeException | StackOverflowError e) {
+            return result(RunResult.Reason.HOST_ERROR, 0, "internal error: " + e + " at "
+                    + where(cpu.instructionStart) + origin(e), steps);
+        }
+    }
+
+    /** Null if an interrupt can still wake the halted CPU, else why not. */
+    private String haltedForever(InterruptController pic) {
+        if ((cpu.flags.getSystem() & Cpu.IF) == 0) {
+            return "CPU halted with interrupts disabled at " + where(cpu.eip);
+        }
+        if (pic == null || !pic.canInterruptLater()) {
+            return "CPU halted at " + where(cpu.eip) + " with interrupts enabled, but no device can raise an interrupt";
+        }
+        return null;
+    }
+
+    private RunResult result(RunResult.Reason reason, int exitCode, String message, long steps) {
+        com1.pollInput();
+        return new RunResult(reason, exitCode, message, steps);
+    }
+
+    /** "CS:EIP" of the given offset in the current code segment, e.g. {@code F000:0000FFF0}. */
+    private String where(int eip) {
+        SegmentCache cs = cpu.seg[Cpu.CS];
+        return Hex.w16(cs.selector) + ":" + Hex.w32(eip);
+    }
+
+    private static String origin(Throwable t) {
+        StackTraceElement[] st = t.getStackTrace();
+        return st != null && st.length > 0 ? " (" + st[0] + ")" : "";
+    }
+
+    /** The COM1 output sink set by {@link #setSerialOutput}, or null. */
+    public IntConsumer serialOutput() { return serialOutput; }
 }

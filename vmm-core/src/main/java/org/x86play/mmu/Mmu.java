@@ -1,32 +1,246 @@
 package org.x86play.mmu;
 
+import org.x86play.cpu.CpuFault;
+import org.x86play.memory.MemoryMapListener;
 import org.x86play.memory.PhysicalMemory;
+import org.x86play.memory.WordStore;
 
 /**
  * Linear-to-physical translation (SDM Vol. 3 ch. 4, 32-bit paging) behind a software TLB.
- * Translation strategies (guest walk today; shadow and nested paging later) sit behind one interface.
- * Page faults throw {@link org.x86play.cpu.CpuFault} #PF with the SDM error code; the faulting linear
- * address is left in {@link #faultAddress} for CR2. OWNER: mmu helper. Placeholder: identity mapping.
+ * <p>
+ * Every access first tries the TLB's direct tags ({@link Tlb}): a hit reads or writes the backing store at
+ * {@code linear + addend}. Anything else (miss, unaligned, page-crossing, ROM write, MMIO, write-watched
+ * page, missing dirty bit) takes the slow path: {@link #translate} (TLB lookup, else the current
+ * {@link TranslationStrategy} and a TLB fill), then a {@link PhysicalMemory} access. With paging off the
+ * same machinery runs with the identity strategy.
+ * <p>
+ * Page faults throw {@link CpuFault} #PF with the SDM error code; the faulting linear address is left in
+ * {@link #faultAddress} for CR2. An access that crosses a page boundary translates both pages before it
+ * touches memory, so a fault on the second page leaves no partial write (CR2 = first byte of that page).
+ * <p>
+ * TLB maintenance (SDM §4.10.4): MOV to CR3 drops non-global translations ({@link #flushTlb()});
+ * changes of CR0.PG, CR0.WP, CR4.PSE or CR4.PGE drop everything ({@link #setControl}); INVLPG drops one
+ * page, global or not ({@link #invlpg}); a page fault drops the faulting page's entry.
  */
-public final class Mmu {
+public final class Mmu implements MemoryMapListener {
+    static final int CR0_WP = 0x10000, CR0_PG = 0x80000000, CR4_PSE = 0x10, CR4_PGE = 0x80;
+    /** Compile-time switch for counting fast-path hits in {@link MmuStats#fastHits}. */
+    private static final boolean COUNT_FAST_HITS = true;
+
     private final PhysicalMemory memory;
     /** Linear address of the last page fault, copied to CR2 when the fault is delivered. */
     public int faultAddress;
+    public final MmuStats stats = new MmuStats();
+
+    private final Tlb tlb = new Tlb();
+    private final int[] readSup = tlb.readSup, readUser = tlb.readUser;
+    private final int[] writeSup = tlb.writeSup, writeUser = tlb.writeUser;
+    private final int[] addend = tlb.addend;
+    private int[] store;
+
+    private final GuestPageWalk guestWalk;
+    private final TranslationStrategy pagingDisabled = new PagingDisabled();
+    private TranslationStrategy strategy = pagingDisabled;
+    private int cr0, cr3, cr4;
 
     public Mmu(PhysicalMemory memory) {
         this.memory = memory;
+        this.store = memory.store();
+        this.guestWalk = new GuestPageWalk(memory, this);
+        memory.addMapListener(this);
     }
 
-    public void setControl(int cr0, int cr3, int cr4) {}
+    // ------------------------------------------------------------------ control
 
-    public void invlpg(int linear) {}
+    /** The CPU wrote CR0, CR3 or CR4 (values after the write). */
+    public void setControl(int cr0, int cr3, int cr4) {
+        boolean flushAll = ((cr0 ^ this.cr0) & (CR0_PG | CR0_WP)) != 0 || ((cr4 ^ this.cr4) & (CR4_PSE | CR4_PGE)) != 0;
+        boolean newCr3 = cr3 != this.cr3;
+        this.cr0 = cr0;
+        this.cr3 = cr3;
+        this.cr4 = cr4;
+        guestWalk.configure(cr3, (cr0 & CR0_WP) != 0, (cr4 & CR4_PSE) != 0, (cr4 & CR4_PGE) != 0);
+        strategy = (cr0 & CR0_PG) != 0 ? guestWalk : pagingDisabled;
+        if (flushAll) flushAll();
+        else if (newCr3) flushTlb();
+    }
 
-    public void flushTlb() {}
+    /** INVLPG (SDM Vol. 2): drops the translation of the page containing {@code linear}, even a global one. */
+    public void invlpg(int linear) {
+        stats.invlpgs++;
+        tlb.invalidatePage(linear);
+    }
 
-    public int read8(int lin, boolean user) { return memory.read8(lin); }
-    public int read16(int lin, boolean user) { return memory.read16(lin); }
-    public int read32(int lin, boolean user) { return memory.read32(lin); }
-    public void write8(int lin, int v, boolean user) { memory.write8(lin, v); }
-    public void write16(int lin, int v, boolean user) { memory.write16(lin, v); }
-    public void write32(int lin, int v, boolean user) { memory.write32(lin, v); }
+    /** MOV to CR3 semantics: drops every translation except global ones (SDM §4.10.4.1). */
+    public void flushTlb() {
+        stats.tlbFlushes++;
+        tlb.flush(true);
+    }
+
+    /** Drops every translation, global ones included. */
+    public void flushAll() {
+        stats.tlbFlushes++;
+        tlb.flush(false);
+    }
+
+    /** Replaces the translation strategy (shadow/nested paging); drops every cached translation. */
+    public void setStrategy(TranslationStrategy s) {
+        strategy = s;
+        flushAll();
+    }
+
+    public TranslationStrategy strategy() { return strategy; }
+
+    /** The strategy in use while CR0.PG = 1 by default. */
+    public GuestPageWalk guestPageWalk() { return guestWalk; }
+
+    @Override
+    public void memoryMapChanged() {
+        store = memory.store();
+        flushAll();
+    }
+
+    @Override
+    public void pageWriteProtected(int storePageOffset) {
+        tlb.dropWritesTo(storePageOffset);
+    }
+
+    /** Records a page fault for CR2 and returns the exception to throw (SDM §4.7). */
+    CpuFault pageFault(int linear, int errorCode) {
+        faultAddress = linear;
+        stats.pageFaults++;
+        // A page fault invalidates the TLB entries of the faulting address (SDM §4.10.4.1).
+        int i = Tlb.index(linear);
+        if (tlb.linearPage[i] == (linear & ~0xFFF)) tlb.invalidatePage(linear);
+        return new CpuFault(CpuFault.PF, errorCode);
+    }
+
+    // ------------------------------------------------------------------ fast paths
+
+    public int read8(int lin, boolean user) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        if ((user ? readUser : readSup)[i] == (lin & 0xFFFFF000)) {
+            if (COUNT_FAST_HITS) stats.fastHits++;
+            return WordStore.load8(store, lin + addend[i]);
+        }
+        return readSlow(lin, 1, user);
+    }
+
+    public int read16(int lin, boolean user) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        if ((user ? readUser : readSup)[i] == (lin & 0xFFFFF001)) {
+            if (COUNT_FAST_HITS) stats.fastHits++;
+            int s = lin + addend[i];
+            return (store[s >>> 2] >>> ((s & 2) << 3)) & 0xFFFF;
+        }
+        return readSlow(lin, 2, user);
+    }
+
+    public int read32(int lin, boolean user) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        if ((user ? readUser : readSup)[i] == (lin & 0xFFFFF003)) {
+            if (COUNT_FAST_HITS) stats.fastHits++;
+            return store[(lin + addend[i]) >>> 2];
+        }
+        return readSlow(lin, 4, user);
+    }
+
+    public void write8(int lin, int v, boolean user) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        if ((user ? writeUser : writeSup)[i] == (lin & 0xFFFFF000)) {
+            if (COUNT_FAST_HITS) stats.fastHits++;
+            WordStore.store8(store, lin + addend[i], v);
+            return;
+        }
+        writeSlow(lin, 1, v, user);
+    }
+
+    public void write16(int lin, int v, boolean user) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        if ((user ? writeUser : writeSup)[i] == (lin & 0xFFFFF001)) {
+            if (COUNT_FAST_HITS) stats.fastHits++;
+            int s = lin + addend[i];
+            int sh = (s & 2) << 3;
+            int k = s >>> 2;
+            store[k] = (store[k] & ~(0xFFFF << sh)) | ((v & 0xFFFF) << sh);
+            return;
+        }
+        writeSlow(lin, 2, v, user);
+    }
+
+    public void write32(int lin, int v, boolean user) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        if ((user ? writeUser : writeSup)[i] == (lin & 0xFFFFF003)) {
+            if (COUNT_FAST_HITS) stats.fastHits++;
+            store[(lin + addend[i]) >>> 2] = v;
+            return;
+        }
+        writeSlow(lin, 4, v, user);
+    }
+
+    // ------------------------------------------------------------------ slow paths
+
+    private int readSlow(int lin, int size, boolean user) {
+        int off = lin & 0xFFF;
+        if (off <= 0x1000 - size) {
+            int phys = translate(lin, false, user);
+            int i = Tlb.index(lin);
+            if ((user ? readUser : readSup)[i] == (lin & ~0xFFF)) {
+                int s = lin + addend[i];   // unaligned inside one RAM/ROM page
+                return size == 1 ? WordStore.load8(store, s) : size == 2 ? WordStore.load16(store, s) : WordStore.load32(store, s);
+            }
+            return size == 1 ? memory.read8(phys) : size == 2 ? memory.read16(phys) : memory.read32(phys);
+        }
+        // Crosses into the next page: translate both first (SDM: no partial effects), then byte by byte.
+        int first = 0x1000 - off;
+        int p1 = translate(lin, false, user);
+        int p2 = translate(lin + first, false, user);
+        int v = 0;
+        for (int k = 0; k < size; k++) v |= memory.read8(k < first ? p1 + k : p2 + (k - first)) << (k << 3);
+        return v;
+    }
+
+    private void writeSlow(int lin, int size, int v, boolean user) {
+        int off = lin & 0xFFF;
+        if (off <= 0x1000 - size) {
+            int phys = translate(lin, true, user);
+            int i = Tlb.index(lin);
+            if ((user ? writeUser : writeSup)[i] == (lin & ~0xFFF)) {
+                int s = lin + addend[i];   // unaligned inside one RAM page
+                if (size == 1) WordStore.store8(store, s, v);
+                else if (size == 2) WordStore.store16(store, s, v);
+                else WordStore.store32(store, s, v);
+                return;
+            }
+            if (size == 1) memory.write8(phys, v);
+            else if (size == 2) memory.write16(phys, v);
+            else memory.write32(phys, v);
+            return;
+        }
+        int first = 0x1000 - off;
+        int p1 = translate(lin, true, user);
+        int p2 = translate(lin + first, true, user);
+        for (int k = 0; k < size; k++) memory.write8(k < first ? p1 + k : p2 + (k - first), v >>> (k << 3));
+    }
+
+    /**
+     * Physical address of {@code lin} for one access (the interpreter's string fast paths, DMA-like bulk
+     * copies). Checks permissions and sets accessed/dirty bits like a real access; throws #PF.
+     */
+    public int translate(int lin, boolean write, boolean user) {
+        int i = Tlb.index(lin);
+        int need = write ? (user ? TranslationStrategy.PERM_USER_WRITE : TranslationStrategy.PERM_SUP_WRITE)
+                : (user ? TranslationStrategy.PERM_USER_READ : TranslationStrategy.PERM_SUP_READ);
+        if (tlb.linearPage[i] == (lin & ~0xFFF) && (tlb.attributes[i] & need) != 0) {
+            stats.tlbHits++;
+            return tlb.physicalPage[i] | (lin & 0xFFF);
+        }
+        stats.tlbMisses++;
+        int r = strategy.resolve(lin, write, user);
+        tlb.fill(lin, r, memory);
+        return (r & ~0xFFF) | (lin & 0xFFF);
+    }
+
+    /** Number of TLB slots in use (tests, statistics). */
+    public int tlbEntries() { return tlb.usedEntries(); }
 }

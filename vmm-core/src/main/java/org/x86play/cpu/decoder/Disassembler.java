@@ -101,8 +101,14 @@ public final class Disassembler {
         }
         if (row.exec == Op.NOP && in.opcode == 0x90 && in.rep == 0xF3) m = "pause";
         sb.append(m);
-        if (row.has(OpcodeRow.STRING)) return sb.toString(); // operands are implicit in movsb/stosd/...
-        boolean ambiguous = !isRegisterForm(row.op1) && !isRegisterForm(row.op2);
+        if (row.has(OpcodeRow.STRING)) {
+            // Operands are implicit in movsb/stosd/...; a source segment override is shown as a prefix.
+            if (in.segOverride >= 0) sb.insert(0, SREG[in.segOverride] + " ");
+            return sb.toString();
+        }
+        // A size keyword is needed when no register operand fixes the memory operand's size.
+        boolean ambiguous = (!isRegisterForm(row.op1) && !isRegisterForm(row.op2))
+                || row.exec == Op.MOVZX || row.exec == Op.MOVSX;
         boolean first = true;
         int[] forms = {row.op1, row.op2, row.op3};
         for (int f : forms) {

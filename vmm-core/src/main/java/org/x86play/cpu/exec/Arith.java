@@ -339,22 +339,35 @@ public final class Arith {
         f.szp(al, 0, (cf ? CF : 0) | (af ? AF : 0));
     }
 
+    /*
+     * AAA/AAS undefined flags as P6-core processors produce them (sandpile.org "undefined integer FLAGS
+     * behavior"): SF = 0, ZF from the 16-bit AX result, PF from AL +/- 6 when adjusting (else AL).
+     */
     public static void aaa(Flags f, int[] reg) {
         int ax = reg[0] & 0xFFFF;
         boolean adj = (ax & 0xF) > 9 || f.af();
+        int pfSource = adj ? (ax + 6) & 0xFF : ax & 0xFF;
         if (adj) ax = (ax + 0x106) & 0xFFFF;
         ax &= 0xFF0F;
         reg[0] = (reg[0] & 0xFFFF0000) | ax;
-        f.szp(ax & 0xFF, 0, adj ? CF | AF : 0);
+        f.setArith(bcdFlags(adj, ax, pfSource));
     }
 
     public static void aas(Flags f, int[] reg) {
         int ax = reg[0] & 0xFFFF;
         boolean adj = (ax & 0xF) > 9 || f.af();
+        int pfSource = adj ? (ax - 6) & 0xFF : ax & 0xFF;
         if (adj) ax = (ax - 6 - 0x100) & 0xFFFF;
         ax &= 0xFF0F;
         reg[0] = (reg[0] & 0xFFFF0000) | ax;
-        f.szp(ax & 0xFF, 0, adj ? CF | AF : 0);
+        f.setArith(bcdFlags(adj, ax, pfSource));
+    }
+
+    private static int bcdFlags(boolean adj, int ax, int pfSource) {
+        int r = adj ? CF | AF : 0;
+        if (ax == 0) r |= ZF;
+        if ((Integer.bitCount(pfSource) & 1) == 0) r |= PF;
+        return r;
     }
 
     public static void aam(Flags f, int[] reg, int base) {

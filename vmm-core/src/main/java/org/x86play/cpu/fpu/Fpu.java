@@ -16,12 +16,11 @@ import org.x86play.cpu.CpuFault;
  *   loads/stores of m16/m32/m64 integers, m32/m64/m80 reals and m80 BCD; FADD/FSUB/FSUBR/FMUL/FDIV/FDIVR
  *   (all forms), FSQRT, FPREM, FPREM1, FRNDINT, FSCALE, FXTRACT, FCHS, FABS, compares, FXAM, the
  *   constant loads (rounded per RC), FCMOVcc, FXCH, environment/state save and restore.</li>
- *   <li>Not bit-exact: FSIN, FCOS, FSINCOS, FPTAN, FPATAN, F2XM1, FYL2X, FYL2XP1. They are computed with
- *   {@link StrictMath} in double precision (special operands, C2 range checks and stack behaviour
- *   follow the SDM exactly). Expected error: about 1 ulp of a double (relative 2^-53, i.e. up to
- *   ~2^11 ulps of the 64-bit significand); FYL2X/FYL2XP1 multiply the double logarithm by ST(1)
- *   exactly; FSIN/FCOS/FPTAN reduce arguments with the exact π (the hardware uses a 66-bit π, so
- *   results near multiples of π differ more). PE is always set for these; C1 is cleared.</li>
+ *   <li>Correctly rounded in all but rare cases (not guaranteed bit-exact): FSIN, FCOS, FSINCOS, FPTAN,
+ *   FPATAN, F2XM1, FYL2X, FYL2XP1. See {@link Transcendental}: double-double evaluation (~100 bits)
+ *   rounded once per RC, argument reduction with the x87's own 66-bit π. Expected difference from a
+ *   real x87: at most 1 ulp (the hardware itself is specified as "within 1 ulp"), in practice none in
+ *   the host-differential suite; FYL2XP1 outside its documented domain is undefined.</li>
  * </ul>
  * Exceptions: flags are set in the status word; unmasked ones set ES/B and are reported at the next
  * waiting x87 instruction or FWAIT: #MF when CR0.NE = 1, otherwise FERR# ({@link #ferrListener},
@@ -250,7 +249,19 @@ public final class Fpu {
         if (r == 1 && (op & 1) != 0) throw CpuFault.ud();                    // FISTTP is SSE3
         if ((op == 3 && (r == 4 || r == 6)) || (op == 5 && r == 5)) throw CpuFault.ud();
         checkPending();
+        int oFip = fip, oFcs = fcs, oFdp = fdp, oFds = fds, oFop = fop;
         record(0xD8 | op, modrm, lin);
+        try {
+            executeMemOp(op, r, modrm, lin);
+        } catch (CpuFault fault) {
+            // a page fault on the operand: the instruction did not execute (memory is accessed before
+            // any register/status change), so the previous pointers stay visible (SDM §8.1.8)
+            fip = oFip; fcs = oFcs; fdp = oFdp; fds = oFds; fop = oFop;
+            throw fault;
+        }
+    }
+
+    private void executeMemOp(int op, int r, int modrm, int lin) {
         switch (op) {
             case 0: { int v = cpu.readLinear32(lin); begin(); sf.fromSingle(v); arithMem(r); return; }
             case 2: { int v = cpu.readLinear32(lin); begin(); sf.fromLong(v); arithMem(r); return; }
@@ -756,6 +767,9 @@ public final class Fpu {
 
     /** FCOMI/FUCOMI(P): ZF, PF, CF from the comparison; OF, SF, AF cleared (SDM Vol. 2A FCOMI). */
     private void fcomi(int i, boolean quiet, boolean popAfter) {
+        // OF, SF and AF are cleared "regardless of whether an invalid-operation exception is detected";
+        // ZF, PF and CF stay unchanged when an unmasked exception suppresses the result (SDM Vol. 2A FCOMI).
+        cpu.setEflags(cpu.getEflags() & ~(Cpu.OF | Cpu.SF | Cpu.AF));
         int rel;
         if (empty(0) || empty(i)) {
             if (stackFault(false)) return;
@@ -907,8 +921,11 @@ public final class Fpu {
         else if (SoftFloat.isNaN(ca) || SoftFloat.isNaN(cb)) sf.propagateNaN(aSe, aSig, ca, bSe, bSig, cb);
         else if (ca == SoftFloat.INF || cb == SoftFloat.ZERO) sf.invalid();
         else if ((ca == SoftFloat.DENORMAL || cb == SoftFloat.DENORMAL) && sf.denormal()) { /* suppressed */ }
-        else if (cb == SoftFloat.INF || ca == SoftFloat.ZERO) sf.result(aSe, aSig);
-        else {
+        else if (ca == SoftFloat.ZERO) sf.result(aSe, aSig);
+        else if (cb == SoftFloat.INF) {
+            sf.unpackA(aSe, aSig);                       // exact; normalizes pseudo-denormals
+            sf.roundPack(sf.aSign, sf.aExp, sf.aSig, 0, 64, SoftFloat.EXT, true);
+        } else {
             sf.unpackA(aSe, aSig);
             sf.unpackB(bSe, bSig);
             int d = sf.aExp - sf.bExp;
@@ -921,7 +938,7 @@ public final class Fpu {
                     int z = Long.numberOfLeadingZeros(mag);
                     sf.roundPack(sign ^ 1, sf.aExp - z, mag << z, 0, 64, SoftFloat.EXT, true);
                     ccBits = C1;
-                } else sf.result(aSe, aSig);
+                } else sf.roundPack(sign, sf.aExp, sf.aSig, 0, 64, SoftFloat.EXT, true);   // exact; normalizes pseudo-denormals
             } else {
                 boolean partial = d >= 64;
                 int n = partial ? 32 + (d & 31) : d;     // SDM FPREM: partial reduction by 2^(D-N)

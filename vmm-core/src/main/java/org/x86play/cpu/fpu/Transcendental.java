@@ -19,7 +19,6 @@ final class Transcendental {
     private Transcendental() {}
 
     private static final double LN2 = 0.6931471805599453;
-    private static final double INV_LN2 = 1.4426950408889634;
     // double-double constants (hi, lo)
     private static final double LN2_H = Double.longBitsToDouble(0x3FE62E42FEFA39EFL), LN2_L = Double.longBitsToDouble(0x3C7ABC9E3B39803FL);
     private static final double LOG2E_H = Double.longBitsToDouble(0x3FF71547652B82FEL), LOG2E_L = Double.longBitsToDouble(0x3C7777D0FFDA0D24L);
@@ -89,6 +88,12 @@ final class Transcendental {
     /** An inexact denormal result also signals underflow (masked response). */
     private static void tiny(SoftFloat sf, int se, long sig) {
         if ((se & 0x7FFF) == 0 && sig != 0) sf.exc |= UE;
+    }
+
+    /** The result is reported inexact even when the rounding was exact; a tiny one then underflows. */
+    private static void forcePe(SoftFloat sf) {
+        sf.exc |= PE;
+        if ((sf.rSe & 0x7FFF) == 0 && sf.rSig != 0) sf.exc |= UE;
     }
 
     private static void inexact(SoftFloat sf) {
@@ -295,13 +300,7 @@ final class Transcendental {
         log2Core(f, xSe, xSig, false);
         if (f.dd.hi == 0) { sf.result(ys << 15, 0); return; }   // y · log2(1) = ±0, exact
         mulByY(f, ySe, ySig);
-        sf.exc |= PE;                                            // hardware: PE unless x = 1
-    }
-
-    /** v (unsigned) × 2^-shift as a double. */
-    private static double scaledFraction(long v, int shift) {
-        double d = (double) (v >>> 1) * 2.0 + (double) (v & 1);
-        return scalb(d, -shift);
+        forcePe(sf);                                             // hardware: PE unless x = 1
     }
 
     private static void fyl2xp1Special(Fpu f, SoftFloat sf, int xSe, long xSig, int cx, int ySe, long ySig, int cy, int xs, int ys) {
@@ -327,14 +326,33 @@ final class Transcendental {
             return;
         }
         if ((xSe & 0x7FFF) < 16383 - 900) {
-            // log2(1 + x) = x · log2(e) to far beyond 64 bits
-            sf.mul(xSe, xSig, 0x3FFF, L2E_HI + (L2E_LO < 0 ? 1 : 0));
-            sf.mul(ySe, ySig, sf.rSe, sf.rSig);
-            inexact(sf);
+            // log2(1 + x) = x · log2(e) to far beyond 64 bits; y·log2(e) first keeps the
+            // intermediate out of the denormal range
+            // intermediate: m = (y's significand) · log2(e); then m · x · 2^ey rounded once
+            sf.unpackB(ySe, ySig);
+            int ey = sf.bExp;
+            sf.mul(0x3FFF, sf.bSig, 0x3FFF, L2E_HI + (L2E_LO < 0 ? 1 : 0));
+            sf.unpackA(sf.rSe, sf.rSig);
+            int me = sf.aExp;
+            long ms = sf.aSig;
+            sf.unpackB(xSe, xSig);
+            long hi = sf.mul128(ms, sf.bSig), lo = sf.mulLo;
+            int e = me + sf.bExp + ey;
+            if (hi < 0) e++;
+            else { hi = (hi << 1) | (lo >>> 63); lo <<= 1; }
+            sf.roundPack(xs ^ ys, e, hi, lo, 64, EXT, true);
+            sf.exc |= PE;
             return;
         }
-        log2Core(f, xSe, xSig, true);
+        if ((xSe & 0x7FFF) >= 16383 - 1) {
+            // |x| >= 1/2 (outside the documented domain): log2 of the rounded 1 + x
+            sf.add(0x3FFF, TOP, xSe, xSig, false);
+            log2Core(f, sf.rSe, sf.rSig, false);
+        } else {
+            log2Core(f, xSe, xSig, true);
+        }
         mulByY(f, ySe, ySig);
+        forcePe(sf);
     }
 
     // =====================================================================================
@@ -352,6 +370,14 @@ final class Transcendental {
 
     /** Rounds (hi + lo) × 2^scale once to the register format (64 bits, RC) into sf.rSe/rSig. */
     static void ddToExt(SoftFloat sf, double hi, double lo, int scale) {
+        ddToExt(sf, hi, lo, scale, false);
+    }
+
+    /**
+     * As above; smaller: the true value is a hair smaller in magnitude than hi + lo (a correction term
+     * below double-double precision), which decides directed rounding when hi + lo is representable.
+     */
+    static void ddToExt(SoftFloat sf, double hi, double lo, int scale, boolean smaller) {
         if (hi == 0 && lo == 0) { sf.result(0, 0); return; }
         if (hi == 0) { hi = lo; lo = 0; }
         int sign = 0;
@@ -388,6 +414,10 @@ final class Transcendental {
                 long h = nHi - aHi - (SoftFloat.uLess(nLo, aLo) ? 1 : 0);
                 nHi = h; nLo = l;
             }
+        }
+        if (smaller) {                                 // subtract one unit of 2^-127 relative
+            if (nLo == 0) nHi--;
+            nLo--;
         }
         int e = eh - 1023 + scale;
         if (nHi == 0) { nHi = nLo; nLo = 0; e -= 64; }
@@ -560,9 +590,13 @@ final class Transcendental {
         if (d < -900) {
             if (!swap && !xNeg) {                         // atan(t) = t to far beyond 64 bits
                 sf.div(ySe & 0x7FFF, ySig, xSe & 0x7FFF, xSig);
+                if ((sf.exc & PE) == 0) {                 // exact quotient: atan(t) = t - t³/3 is a hair less
+                    sf.unpackA(sf.rSe, sf.rSig);
+                    if (sf.aSig == TOP) sf.roundPack(0, sf.aExp - 1, -1L, -1L, 64, EXT, true);
+                    else sf.roundPack(0, sf.aExp, sf.aSig - 1, -1L, 64, EXT, true);
+                }
                 sf.rSe |= ys << 15;
-                sf.exc |= PE;
-                if ((sf.rSe & 0x7FFF) == 0) sf.exc |= UE;
+                forcePe(sf);
                 return;
             }
             ah = 0; al = 0;
@@ -575,7 +609,8 @@ final class Transcendental {
         if (swap) { dd.add(PI_H * 0.5, PI_L * 0.5, -ah, -al); ah = dd.hi; al = dd.lo; }
         if (xNeg) { dd.add(PI_H, PI_L, -ah, -al); ah = dd.hi; al = dd.lo; }
         if (ys != 0) { ah = -ah; al = -al; }
-        ddToExt(sf, ah, al, 0);
+        ddToExt(sf, ah, al, 0, !swap && !xNeg);          // atan t < t
+        forcePe(sf);
     }
 
     /** atan(t) for 0 < t <= 1: three half-angle reductions t / (1 + sqrt(1 + t²)), then the series. */

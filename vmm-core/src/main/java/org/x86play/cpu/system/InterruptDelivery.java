@@ -15,6 +15,8 @@ final class InterruptDelivery {
     private final Descriptor gate = new Descriptor(), code = new Descriptor(), stackSeg = new Descriptor(),
             tss = new Descriptor();
     private final StackCursor stack;
+    /** Set while delivering a fault-class exception: the pushed EFLAGS image gets RF = 1. */
+    private boolean pushRf;
 
     InterruptDelivery(Cpu cpu, Segments segments, TaskSwitch tasks) {
         this.cpu = cpu;
@@ -26,6 +28,7 @@ final class InterruptDelivery {
     /** INT n (intN = true, IOPL-sensitive in V86 mode), INT3, INTO (SDM Vol. 2 INT n). */
     void software(int vector, int nextEip, boolean intN) {
         if (cpu.isV86() && intN && ((cpu.getEflags() & Cpu.IOPL) >> 12) < 3) throw CpuFault.gp(0);
+        pushRf = false;
         deliver(vector & 0xFF, nextEip, true, false, 0, 0);
     }
 
@@ -33,6 +36,7 @@ final class InterruptDelivery {
         cpu.halted = false;
         int returnEip = cpu.eip;
         int switches = tasks.switchCount;
+        pushRf = false;
         try {
             deliver(vector & 0xFF, returnEip, false, false, 0, 1);
         } catch (CpuFault f) {
@@ -42,6 +46,23 @@ final class InterruptDelivery {
     }
 
     private static final int BENIGN = 0, CONTRIBUTORY = 1, PAGE_FAULT = 2;
+
+    /**
+     * Fault-class exceptions push EFLAGS with RF = 1 so that the faulting instruction can be
+     * restarted without re-triggering an instruction breakpoint (SDM Vol. 3 §17.3.1.1). #DB is
+     * excluded: this core raises it only as a trap (single step), and for instruction breakpoints
+     * the SDM also pushes RF unchanged.
+     */
+    private static boolean isFault(int vector) {
+        switch (vector) {
+            case CpuFault.DE: case CpuFault.BR: case CpuFault.UD: case CpuFault.NM: case CpuFault.TS:
+            case CpuFault.NP: case CpuFault.SS: case CpuFault.GP: case CpuFault.PF: case CpuFault.MF:
+            case CpuFault.AC: case CpuFault.XM:
+                return true;
+            default:
+                return false;
+        }
+    }
 
     private static int classOf(int vector) {
         if (vector == CpuFault.DE || (vector >= CpuFault.TS && vector <= CpuFault.GP)) return CONTRIBUTORY;
@@ -59,10 +80,15 @@ final class InterruptDelivery {
             int switches = tasks.switchCount;
             try {
                 if (current.vector == CpuFault.PF) cpu.cr2 = cpu.mmu.faultAddress;
+                pushRf = isFault(current.vector);
                 deliver(current.vector, returnEip, false, CpuFault.pushesErrorCode(current.vector),
                         current.hasErrorCode ? current.errorCode : 0, 1);
+                pushRf = false;
                 return;
             } catch (CpuFault second) {
+                pushRf = false;
+                // CR2 takes the address of every page fault detected, even one that becomes #DF.
+                if (second.vector == CpuFault.PF) cpu.cr2 = cpu.mmu.faultAddress;
                 if (current.vector == CpuFault.DF)
                     throw new TripleFault("fault " + second.getMessage() + " while delivering #DF");
                 // A fault after a task switch committed belongs to the new task (SDM §7.3).
@@ -158,7 +184,7 @@ final class InterruptDelivery {
             s = stack.current();
             s.ssError = ext;
         }
-        s.push(oldFlags, g32);
+        s.push(pushRf ? oldFlags | Cpu.RF : oldFlags, g32);
         s.push(cpu.seg[Cpu.CS].selector, g32);
         s.push(returnEip, g32);
         if (hasError) s.push(error, g32);

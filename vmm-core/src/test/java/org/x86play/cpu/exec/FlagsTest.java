@@ -98,4 +98,22 @@ class FlagsTest {
         f.set(0);
         assertEquals(2, f.get());
     }
+
+    @Test
+    void rollbackRestoresLazyStateOfAFaultingInstruction() {
+        Flags f = new Flags();
+        f.sub(1, 2, -1, 2);               // CF=1 SF=1 ...
+        int before = f.get();
+        f.sub(5, 5, 0, 2);                // lazy again
+        int lazyBefore = f.get();
+        f.mark();
+        f.logic(0x80, 0);                 // the faulting instruction's flags
+        f.rollback();
+        assertEquals(lazyBefore, f.get());
+        f.unmark();
+        f.logic(0, 0);
+        f.rollback();                     // nothing marked: no change
+        assertEquals(ZF | PF, f.get() & 0x8D5);
+        assertEquals(true, (before & CF) != 0);
+    }
 }

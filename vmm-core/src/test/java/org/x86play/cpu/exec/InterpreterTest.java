@@ -360,4 +360,18 @@ class InterpreterTest {
         assertEquals(0x0807, t.memory.read16(0x4000));
         assertEquals(0x1009, stackedIp(t));
     }
+
+    @Test
+    void instructionBreakpointFaultsBeforeExecution() {
+        TestCpu t = realWithHandlers(0x90, 0x40, 0xf4);   // nop; inc ax; hlt
+        t.cpu.dr[0] = 0x1001;
+        t.cpu.dr[7] = 0x401;                               // L0, R/W0 = execute, LEN0 = 1
+        t.cpu.step();                                      // nop
+        t.cpu.step();                                      // #DB before "inc ax"
+        assertEquals(1, t.cpu.interpreter.lastFaultVector);
+        assertEquals(0x2000, t.cpu.eip);
+        assertEquals(0x1001, stackedIp(t));
+        assertEquals(0, t.r(EAX) & 0xFFFF);
+        assertEquals(1, t.cpu.dr[6] & 0xF);
+    }
 }

@@ -183,4 +183,36 @@ class FpuHostVectorsTest {
         assertEquals(0x100, x.stSig(0));
         assertEquals(Fpu.DE | Fpu.UE | Fpu.PE, x.sw() & 0x3F);
     }
+
+    /** Results of the build host's x87 (round to nearest, 64-bit precision). */
+    @Test
+    void transcendentalResultsMatchTheHost() {
+        X87 x = new X87();
+        Object[][] cases = {
+            // {opcode byte 2, ST0 input (double or null for FLDPI), ST1 input or null, expected se, expected sig}
+            {0xFE, null, null, 0xBFBF, 0x8000000000000000L},           // fsin(pi) = -2^-64 (66-bit pi)
+            {0xFF, null, null, 0xBFFF, 0x8000000000000000L},           // fcos(pi) = -1
+            {0xFE, 1.0, null, 0x3FFE, 0xD76AA47848677021L},
+            {0xFF, 1.0, null, 0x3FFE, 0x8A51407DA8345C92L},
+            {0xFE, 3.0, null, 0x3FFC, 0x9081C36DB6AADA79L},
+            {0xFE, 1e10, null, 0xBFFD, 0xF99A63C49C6F2B1AL},
+            {0xF3, 1.0, 1.0, 0x3FFE, 0xC90FDAA22168C235L},             // fpatan(1, 1) = pi/4
+            {0xF0, 0.5, null, 0x3FFD, 0xD413CCCFE7799211L},            // f2xm1(0.5)
+            {0xF9, 0.25, 1.0, 0x3FFD, 0xA4D3C25E68DC57F2L},            // fyl2xp1(0.25) · 1
+        };
+        for (Object[] c : cases) {
+            x.exec(0xDB, 0xE3);
+            if (c[2] != null) x.fldD((Double) c[2]);
+            if (c[1] == null) x.exec(0xD9, 0xEB); else x.fldD((Double) c[1]);
+            x.exec(0xD9, (Integer) c[0]);
+            assertEquals(Integer.toHexString((Integer) c[3]) + ":" + Long.toHexString((Long) c[4]),
+                    Integer.toHexString(x.stSe(0)) + ":" + Long.toHexString(x.stSig(0)), "op " + Integer.toHexString((Integer) c[0]) + " " + c[1]);
+        }
+        x.exec(0xDB, 0xE3);
+        x.exec(0xD9, 0xE8);
+        x.exec(0xD9, 0xE9);                              // FLDL2T
+        x.exec(0xD9, 0xF1);                              // 1 · log2(log2(10))
+        assertEquals(0x3FFF, x.stSe(0));
+        assertEquals(0xDDB2DBEC0456F846L, x.stSig(0));
+    }
 }

@@ -248,6 +248,9 @@ class SystemUnitTest {
         assertEquals(0x7000 + 13 * 16, cpu.eip);
         assertEquals(0x58, mem.read32(cpu.reg[Cpu.ESP]));
         assertEquals(0x1234, mem.read32(cpu.reg[Cpu.ESP] + 4));
+        assertEquals(Cpu.RF, mem.read32(cpu.reg[Cpu.ESP] + 12) & Cpu.RF, "faults push RF = 1 (SDM §17.3.1.1)");
+        sys.softwareInterrupt(13, 0x4321);
+        assertEquals(0, mem.read32(cpu.reg[Cpu.ESP] + 8) & Cpu.RF, "INT n pushes RF as it is");
         // #NP on the #GP gate -> double fault
         cpu.reg[Cpu.ESP] = 0x6000;
         mem.write8(IDT + 13 * 8 + 5, 0x0E);   // not present

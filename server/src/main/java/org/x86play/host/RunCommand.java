@@ -1,0 +1,145 @@
+package org.x86play.host;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.x86play.machine.InstructionTrace;
+import org.x86play.machine.Machine;
+import org.x86play.machine.RunLimits;
+import org.x86play.machine.RunResult;
+
+/** {@code ./vmm run}: builds a {@link Machine} from the options, runs it, maps the result to an exit status. */
+final class RunCommand {
+    static final long MAX_KERNEL = 512L << 20;
+
+    private final InputStream in;
+    private final PrintStream out, err;
+
+    RunCommand(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    int execute(RunOptions o) throws UsageException {
+        byte[] image;
+        if (o.bios != null) {
+            Path bios = GuestImages.resolveBios(o.bios);
+            image = read(bios, Machine.MAX_BIOS, "firmware image");
+        } else {
+            image = read(Paths.get(o.multiboot), MAX_KERNEL, "kernel");
+        }
+        Machine m;
+        try {
+            m = new Machine(o.memMb << 20);
+        } catch (OutOfMemoryError e) {
+            err.println("vmm: not enough Java heap for --mem " + o.memMb + " (MiB); give the JVM more, e.g. VMM_JAVA_OPTS=-Xmx"
+                    + (o.memMb + 512) + "m ./vmm run ...");
+            return ExitStatus.HOST_ERROR;
+        }
+        try {
+            if (o.bios != null) m.loadBios(image);
+            else m.loadMultiboot(image, o.append);
+            if (o.postPort != 0x80) m.setPostCodePort(o.postPort);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException((o.bios != null ? o.bios : o.multiboot) + ": " + e.getMessage());
+        }
+        m.setTrace(o.trace);
+        m.setPostCodeListener(code -> {
+            err.printf("POST 0x%02X%n", code);
+            err.flush();
+        });
+        OutputStream serial = o.serialStdio ? new BufferedOutputStream(out, 1 << 14) : null;
+        Flusher flusher = serial != null ? new Flusher(serial) : null;
+        if (serial != null) {
+            m.setSerialOutput(b -> {
+                try {
+                    serial.write(b);
+                    if (b == '\n') serial.flush();
+                } catch (IOException e) {
+                    // a closed stdout just loses the guest's console output
+                }
+            });
+            m.setSerialInput(new HostSerialInput(in));
+        }
+        RunResult r;
+        try {
+            r = m.run(new RunLimits().maxInstructions(o.maxInstructions).timeoutMillis(o.timeoutMillis));
+        } finally {
+            if (flusher != null) flusher.stop();
+        }
+        report(r, m.trace());
+        return ExitStatus.of(r);
+    }
+
+    private void report(RunResult r, InstructionTrace trace) {
+        if (r.reason == RunResult.Reason.DEBUG_EXIT) return;
+        err.println("vmm: " + r.message + " (" + r.instructions + " instructions)");
+        boolean showTrace = r.reason == RunResult.Reason.TRIPLE_FAULT || r.reason == RunResult.Reason.UNIMPLEMENTED
+                || r.reason == RunResult.Reason.HOST_ERROR;
+        if (showTrace && trace != null) {
+            String[] lines = trace.render();
+            err.println("vmm: last " + lines.length + " instructions (oldest first; the last one did not complete):");
+            for (String l : lines) err.println("  " + l);
+        }
+        err.flush();
+    }
+
+    private static byte[] read(Path p, long max, String what) throws UsageException {
+        try {
+            if (Files.isDirectory(p)) throw new UsageException(p + " is a directory, not a " + what);
+            long size = Files.size(p);
+            if (size > max) throw new UsageException(p + ": the " + what + " is " + size + " bytes, more than the " + (max >> 20) + " MiB allowed");
+            return Files.readAllBytes(p);
+        } catch (NoSuchFileException e) {
+            throw new UsageException("cannot read " + p + ": no such file");
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + p + ": " + e.getMessage());
+        }
+    }
+
+    /** Flushes the guest's console every 50 ms, so output without a newline (prompts) shows up. */
+    private static final class Flusher implements Runnable {
+        private final OutputStream stream;
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Flusher(OutputStream stream) {
+            this.stream = stream;
+            thread = new Thread(this, "vmm-serial-flush");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                try {
+                    Thread.sleep(50);
+                    stream.flush();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException e) {
+                    // ignore: stdout closed
+                }
+            }
+        }
+
+        void stop() {
+            running = false;
+            thread.interrupt();
+            try {
+                thread.join(1000);
+                stream.flush();
+            } catch (InterruptedException | IOException e) {
+                // best effort
+            }
+        }
+    }
+}

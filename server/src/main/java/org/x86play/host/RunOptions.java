@@ -1,0 +1,110 @@
+package org.x86play.host;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The options of {@code ./vmm run}, parsed and bounds-checked (QEMU-like names, {@code --opt value} or {@code --opt=value}). */
+public final class RunOptions {
+    public static final int DEFAULT_MEM_MB = 128, MIN_MEM_MB = 2, MAX_MEM_MB = 2047;
+
+    public int memMb = DEFAULT_MEM_MB;
+    public String bios;
+    public String multiboot;
+    public String append;
+    public boolean serialStdio = true;
+    public int postPort = 0x80;
+    public long timeoutMillis;
+    public long maxInstructions;
+    public int trace;
+
+    public static RunOptions parse(String[] args) throws UsageException {
+        RunOptions o = new RunOptions();
+        List<String> a = new ArrayList<>();
+        for (String s : args) {
+            int eq = s.indexOf('=');
+            if (s.startsWith("--") && eq > 2) {
+                a.add(s.substring(0, eq));
+                a.add(s.substring(eq + 1));
+            } else {
+                a.add(s);
+            }
+        }
+        for (int i = 0; i < a.size(); i++) {
+            String opt = a.get(i);
+            switch (opt) {
+                case "--kernel":
+                case "--initrd":
+                    throw new UsageException(opt + " is not yet supported (Linux boot comes with a later version); "
+                            + "use --bios or --multiboot");
+                case "--mem":
+                case "-m":
+                    o.memMb = (int) number(opt, value(a, i++), MIN_MEM_MB, MAX_MEM_MB);
+                    break;
+                case "--bios":
+                    o.bios = value(a, i++);
+                    break;
+                case "--multiboot":
+                    o.multiboot = value(a, i++);
+                    break;
+                case "--append":
+                    o.append = value(a, i++);
+                    break;
+                case "--serial": {
+                    String v = value(a, i++);
+                    if (v.equals("stdio")) o.serialStdio = true;
+                    else if (v.equals("none")) o.serialStdio = false;
+                    else throw new UsageException("--serial must be stdio or none, got '" + v + "'");
+                    break;
+                }
+                case "--post-port":
+                    o.postPort = (int) number(opt, value(a, i++), 0, 0xFFFF);
+                    break;
+                case "--timeout":
+                    o.timeoutMillis = seconds(opt, value(a, i++));
+                    break;
+                case "--max-instructions":
+                    o.maxInstructions = number(opt, value(a, i++), 1, Long.MAX_VALUE);
+                    break;
+                case "--trace":
+                    o.trace = (int) number(opt, value(a, i++), 1, org.x86play.machine.InstructionTrace.MAX_ENTRIES);
+                    break;
+                default:
+                    if (opt.startsWith("-")) throw new UsageException("unknown option " + opt + " (see ./vmm help)");
+                    throw new UsageException("unexpected argument '" + opt + "' (see ./vmm help)");
+            }
+        }
+        if (o.bios == null && o.multiboot == null) throw new UsageException("nothing to run: give --bios FILE or --multiboot FILE");
+        if (o.bios != null && o.multiboot != null) throw new UsageException("--bios and --multiboot cannot be used together");
+        if (o.append != null && o.multiboot == null) throw new UsageException("--append needs --multiboot");
+        return o;
+    }
+
+    private static String value(List<String> a, int i) throws UsageException {
+        if (i + 1 >= a.size()) throw new UsageException(a.get(i) + " needs a value");
+        return a.get(i + 1);
+    }
+
+    /** Decimal or 0x-hexadecimal, within [min, max]. */
+    static long number(String opt, String v, long min, long max) throws UsageException {
+        long n;
+        try {
+            String s = v.trim().replace("_", "");
+            n = s.startsWith("0x") || s.startsWith("0X") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new UsageException(opt + " needs a number, got '" + v + "'");
+        }
+        if (n < min || n > max) throw new UsageException(opt + " must be between " + min + " and " + max + ", got " + v);
+        return n;
+    }
+
+    static long seconds(String opt, String v) throws UsageException {
+        double s;
+        try {
+            s = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(opt + " needs a number of seconds, got '" + v + "'");
+        }
+        if (!(s > 0) || s > 1e9) throw new UsageException(opt + " must be a positive number of seconds, got " + v);
+        return Math.max(1, Math.round(s * 1000));
+    }
+}

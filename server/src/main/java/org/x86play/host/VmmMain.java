@@ -1,0 +1,98 @@
+package org.x86play.host;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code ./vmm}: {@code run}, {@code conformance} and {@code help}.
+ * {@link #execute} returns the exit status (testable in-process); only {@link #main} exits.
+ */
+public final class VmmMain {
+    private final InputStream in;
+    private final PrintStream out, err;
+
+    public VmmMain(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        int status = new VmmMain(System.in, System.out, System.err).execute(args);
+        System.out.flush();
+        System.err.flush();
+        System.exit(status);
+    }
+
+    /** Runs one command; returns the process exit status (see {@link ExitStatus}). Never throws. */
+    public int execute(String[] args) {
+        if (args.length == 0) {
+            err.println("vmm: no command given");
+            err.println(SHORT_USAGE);
+            return ExitStatus.USAGE;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (args[0]) {
+                case "run":
+                    return new RunCommand(in, out, err).execute(RunOptions.parse(rest));
+                case "conformance":
+                    // Prints the report and exits with 0 iff nothing failed.
+                    org.x86play.conformance.ConformanceReport.main(rest);
+                    return ExitStatus.OK;
+                case "help":
+                case "--help":
+                case "-h":
+                    out.print(HELP);
+                    out.flush();
+                    return ExitStatus.OK;
+                default:
+                    err.println("vmm: unknown command '" + args[0] + "'");
+                    err.println(SHORT_USAGE);
+                    return ExitStatus.USAGE;
+            }
+        } catch (UsageException e) {
+            err.println("vmm: " + e.getMessage());
+            return ExitStatus.USAGE;
+        } catch (RuntimeException | StackOverflowError e) {
+            StackTraceElement[] st = e.getStackTrace();
+            err.println("vmm: internal error: " + e + (st.length > 0 ? " at " + st[0] : ""));
+            return ExitStatus.HOST_ERROR;
+        }
+    }
+
+    static final String SHORT_USAGE = "usage: ./vmm run [options] | ./vmm conformance [options] | ./vmm help";
+
+    static final String HELP = String.join("\n",
+            "x86play native runner",
+            "",
+            "usage:",
+            "  ./vmm run [options]           boot a guest",
+            "  ./vmm conformance [options]   run the conformance suites and print the report",
+            "                                (--only singlestep286|host-diff|baremetal, --seed N, --cases N, --verbose)",
+            "  ./vmm help                    this text",
+            "",
+            "run options (--opt VALUE or --opt=VALUE):",
+            "  --mem MB                 guest RAM in MiB (default 128, " + RunOptions.MIN_MEM_MB + ".." + RunOptions.MAX_MEM_MB + ")",
+            "  --bios FILE              firmware ROM (a multiple of 64 KiB, at most 16 MiB) mapped at the top of",
+            "                           the 4 GiB space, its last 128 KiB aliased below 1 MiB; the CPU starts at",
+            "                           F000:FFF0. A name such as 'hello' builds disk-images/guests/hello.asm.",
+            "  --multiboot FILE         a Multiboot v1 kernel (ELF32 or a.out kludge), entered in 32-bit",
+            "                           protected mode with EAX=0x2BADB002 and the info structure in EBX",
+            "  --append TEXT            the kernel command line (with --multiboot)",
+            "  --serial stdio|none      COM1 (0x3F8) on standard output/input (default stdio)",
+            "  --post-port PORT         port of the POST-code device (default 0x80); each write is reported",
+            "                           on stderr as 'POST 0xNN'",
+            "  --timeout SECONDS        stop after this much host time",
+            "  --max-instructions N     stop after N instructions",
+            "  --trace N                on a triple fault, an unimplemented instruction or a host error,",
+            "                           print the last N instructions disassembled",
+            "  --kernel, --initrd       reserved for Linux boot (not yet supported)",
+            "",
+            "A write of v to port 0xF4 (like QEMU's isa-debug-exit) ends the run with status (v << 1) | 1.",
+            "",
+            "exit statuses:",
+            ExitStatus.TABLE,
+            "");
+}
