@@ -7,6 +7,15 @@ TSS2            equ FREE_SEL            ; 0x48 32-bit TSS at T2BASE
 TSS3            equ FREE_SEL + 8        ; 0x50 16-bit TSS at T3BASE
 TGATE2          equ FREE_SEL + 16       ; 0x58 task gate -> TSS2
 TSS4            equ FREE_SEL + 24       ; 0x60 32-bit TSS at T4BASE (#GP handler task)
+TSS5            equ FREE_SEL + 32       ; 0x68 task B of the nesting chain
+TSS6            equ FREE_SEL + 40       ; 0x70 task C of the nesting chain
+T5BASE          equ WORK + 0x4000
+T6BASE          equ WORK + 0x5000
+V_C_LINK        equ 0x620
+V_C_BUSY        equ 0x624               ; busy bytes of TSS_SEL, TSS5, TSS6 as seen by task C
+V_C_VEC         equ 0x630
+V_C_ERR         equ 0x634
+V_B_AFTER       equ 0x638               ; TSS6 type byte after C returned to B
 T2BASE          equ WORK + 0x1000
 T3BASE          equ WORK + 0x2000
 T4BASE          equ WORK + 0x3000
@@ -109,6 +118,26 @@ pm_main:
         CHECK "int_task_gate_nt", dword [V_NT], 0x4000
         CHECK "int_task_gate_runs", dword [V_RUNS], 4
 
+        ; ---- a chain A -> B -> C of nested tasks, unwound by IRET (SDM §7.4) ----
+        mov edi, T5BASE
+        mov ebx, task_b
+        mov edx, 0x54000
+        call init_tss32
+        mov edi, T6BASE
+        mov ebx, task_c
+        mov edx, 0x56000
+        call init_tss32
+        SET_DESC TSS5, T5BASE, 0x67, 0x89, 0
+        SET_DESC TSS6, T6BASE, 0x67, 0x89, 0
+        call TSS5:0
+        CHECK "chain_c_back_link_b", dword [V_C_LINK], TSS5
+        CHECK "chain_all_busy_in_c", dword [V_C_BUSY], 0x008B8B8B
+        CHECK "chain_call_busy_a_gp_vec", dword [V_C_VEC], 13
+        CHECK "chain_call_busy_a_gp_err", dword [V_C_ERR], TSS_SEL
+        CHECK "chain_c_free_after_iret", dword [V_B_AFTER], 0x89
+        movzx eax, byte [GDT_BASE + TSS5 + 5]
+        CHECK "chain_b_free_after_iret", eax, 0x89
+
         ; ---- switching to a busy TSS ----
         EXPECT_FAULT .r1
         jmp TSS_SEL:0
@@ -163,6 +192,33 @@ task2:
 .by_jmp:
         jmp TSS_SEL:0
         jmp task2
+
+task_b:
+        call TSS6:0
+        movzx eax, byte [GDT_BASE + TSS6 + 5]
+        mov [V_B_AFTER], eax
+        iretd
+        jmp task_b
+
+task_c:
+        movzx eax, word [T6BASE]
+        mov [V_C_LINK], eax
+        movzx eax, byte [GDT_BASE + TSS_SEL + 5]
+        movzx ebx, byte [GDT_BASE + TSS5 + 5]
+        shl ebx, 8
+        or eax, ebx
+        movzx ebx, byte [GDT_BASE + TSS6 + 5]
+        shl ebx, 16
+        or eax, ebx
+        mov [V_C_BUSY], eax
+        EXPECT_FAULT .x
+        call TSS_SEL:0                          ; task A is busy (in the chain)
+.x:     mov eax, [last_vec]
+        mov [V_C_VEC], eax
+        mov eax, [last_err]
+        mov [V_C_ERR], eax
+        iretd
+        jmp task_c
 
 ; task 4: #GP handler task
 task4:

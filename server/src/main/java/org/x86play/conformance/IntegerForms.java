@@ -216,7 +216,8 @@ final class IntegerForms {
                     add(f, names[k] + " " + rmName(bits, mem), c -> {
                         c.osize(bits);
                         c.b(bits == 8 ? 0xF6 : 0xF7);
-                        int where = rm(c, ext, bits, mem, accs);
+                        // Mostly keep the r/m off EAX/EDX so the dividend can be chosen; sometimes alias them (div ah, mul edx).
+                        int where = rm(c, ext, bits, mem, mem || c.chance(80) ? accs : 0);
                         if (ext >= 6) divInputs(c, bits, mem, where, ext == 7);
                         else c.set(bits, EAX, c.val(bits));
                         // MUL/IMUL: "The SF, ZF, AF, and PF flags are undefined." DIV/IDIV: all six undefined.
@@ -315,10 +316,9 @@ final class IntegerForms {
                     add(f, n + ",cl", c -> {
                         c.osize(bits);
                         c.b(bits == 8 ? 0xD2 : 0xD3);
-                        int w = rm(c, e, bits, mem, 1 << ECX);
+                        rm(c, e, bits, mem, 1 << ECX); // never CL itself, whose value is the count
                         c.set(8, ECX, c.count(bits));
                         c.c.undefFlags = shiftUndefined(e, bits, c.get(8, ECX));
-                        // the rm operand may be CL itself: its value is the count then
                     });
                     add(f, n + ",imm8", c -> {
                         c.osize(bits);

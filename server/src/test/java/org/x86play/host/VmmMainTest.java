@@ -22,7 +22,7 @@ class VmmMainTest {
 
     String stdout, stderr;
 
-    int vmm(String stdin, String... args) {
+    int vmmWithInput(String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int status = new VmmMain(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.ISO_8859_1)),
                 new PrintStream(out, true), new PrintStream(err, true)).execute(args);
@@ -31,7 +31,7 @@ class VmmMainTest {
         return status;
     }
 
-    int vmm(String... args) { return vmm("", args); }
+    int vmm(String... args) { return vmmWithInput("", args); }
 
     /** Assembles NASM source in the temporary folder; returns the output file. */
     Path nasm(String name, String source, boolean elf) throws Exception {
@@ -132,7 +132,7 @@ class VmmMainTest {
         Path r = rom("next: mov dx, 0x3FD\npoll: in al, dx\ntest al, 1\njz poll\nmov dx, 0x3F8\nin al, dx\n"
                 + "cmp al, '.'\nje done\ncmp al, 'a'\njb put\nsub al, 32\nput: out dx, al\njmp next\n"
                 + "done: mov al, 0\nout 0xF4, al");
-        assertEquals(1, vmm("abc xyz.ignored", "run", "--bios", r.toString(), "--timeout", "20"));
+        assertEquals(1, vmmWithInput("abc xyz.ignored", "run", "--bios", r.toString(), "--timeout", "20"));
         assertEquals("ABC XYZ", stdout);
     }
 

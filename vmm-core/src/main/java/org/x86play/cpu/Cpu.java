@@ -120,7 +120,7 @@ public final class Cpu {
         switch (n) {
             case 0: cr0 = value | CR0_ET; break;
             case 2: cr2 = value; break;
-            case 3: cr3 = value; mmu.flushTlb(); break;   // even an unchanged CR3 reload flushes (SDM §4.10.4.1)
+            case 3: cr3 = value; mmu.loadCr3(value); return;   // flushes even when unchanged (SDM §4.10.4.1)
             case 4: cr4 = value; break;
             default: throw CpuFault.ud();
         }

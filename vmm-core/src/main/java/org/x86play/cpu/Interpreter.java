@@ -828,6 +828,7 @@ public final class Interpreter implements CodeSource {
             case Op.ESC: {
                 nmCheckEsc();
                 int lin = in.mem ? seg[in.memSeg].base + offset(in) : 0;
+                cpu.fpu.memSegment = in.memSeg; // for the FPU data pointer (FSTENV/FSAVE/FXSAVE)
                 cpu.fpu.execute(in.sub, in.modrm, lin, in.op32);
                 break;
             }

@@ -40,6 +40,8 @@ public final class Mmu implements MemoryMapListener {
 
     private final GuestPageWalk guestWalk;
     private final TranslationStrategy pagingDisabled = new PagingDisabled();
+    /** Used while CR0.PG = 1: the guest walk, or a shadow/nested strategy installed by {@link #setPagingStrategy}. */
+    private TranslationStrategy pagingEnabled;
     private TranslationStrategy strategy = pagingDisabled;
     private int cr0, cr3, cr4;
 
@@ -47,6 +49,7 @@ public final class Mmu implements MemoryMapListener {
         this.memory = memory;
         this.store = memory.store();
         this.guestWalk = new GuestPageWalk(memory, this);
+        this.pagingEnabled = guestWalk;
         memory.addMapListener(this);
     }
 
@@ -60,9 +63,16 @@ public final class Mmu implements MemoryMapListener {
         this.cr3 = cr3;
         this.cr4 = cr4;
         guestWalk.configure(cr3, (cr0 & CR0_WP) != 0, (cr4 & CR4_PSE) != 0, (cr4 & CR4_PGE) != 0);
-        strategy = (cr0 & CR0_PG) != 0 ? guestWalk : pagingDisabled;
+        strategy = (cr0 & CR0_PG) != 0 ? pagingEnabled : pagingDisabled;
         if (flushAll) flushAll();
         else if (newCr3) flushTlb();
+    }
+
+    /** MOV to CR3 (also a task switch): new directory base, non-global translations dropped even if unchanged. */
+    public void loadCr3(int cr3) {
+        this.cr3 = cr3;
+        guestWalk.configure(cr3, (cr0 & CR0_WP) != 0, (cr4 & CR4_PSE) != 0, (cr4 & CR4_PGE) != 0);
+        flushTlb();
     }
 
     /** INVLPG (SDM Vol. 2): drops the translation of the page containing {@code linear}, even a global one. */
@@ -83,16 +93,26 @@ public final class Mmu implements MemoryMapListener {
         tlb.flush(false);
     }
 
-    /** Replaces the translation strategy (shadow/nested paging); drops every cached translation. */
-    public void setStrategy(TranslationStrategy s) {
-        strategy = s;
+    /**
+     * Replaces the strategy used while CR0.PG = 1 (shadow or nested paging; {@code null} restores the guest
+     * walk) and drops every cached translation. Such a strategy reads the control registers from
+     * {@link #cr0()}, {@link #cr3()}, {@link #cr4()} and reports faults with {@link #pageFault}.
+     */
+    public void setPagingStrategy(TranslationStrategy s) {
+        pagingEnabled = s == null ? guestWalk : s;
+        if ((cr0 & CR0_PG) != 0) strategy = pagingEnabled;
         flushAll();
     }
 
+    /** The strategy translating right now. */
     public TranslationStrategy strategy() { return strategy; }
 
-    /** The strategy in use while CR0.PG = 1 by default. */
+    /** The built-in 32-bit guest page walk. */
     public GuestPageWalk guestPageWalk() { return guestWalk; }
+
+    public int cr0() { return cr0; }
+    public int cr3() { return cr3; }
+    public int cr4() { return cr4; }
 
     @Override
     public void memoryMapChanged() {
@@ -106,7 +126,7 @@ public final class Mmu implements MemoryMapListener {
     }
 
     /** Records a page fault for CR2 and returns the exception to throw (SDM §4.7). */
-    CpuFault pageFault(int linear, int errorCode) {
+    public CpuFault pageFault(int linear, int errorCode) {
         faultAddress = linear;
         stats.pageFaults++;
         // A page fault invalidates the TLB entries of the faulting address (SDM §4.10.4.1).
@@ -240,6 +260,28 @@ public final class Mmu implements MemoryMapListener {
         tlb.fill(lin, r, memory);
         return (r & ~0xFFF) | (lin & 0xFFF);
     }
+
+    /**
+     * Byte index into {@link #store()} where {@code lin} can be read directly (RAM or ROM page), or -1 if
+     * reads there must use {@link #read8} etc. (MMIO, unmapped). Checks permissions and sets the accessed
+     * bit like a read; throws #PF. Valid for bytes up to the end of {@code lin}'s page, and only until the
+     * next TLB flush or memory-map change: for decoders and string loops inside one instruction.
+     */
+    public int directReadIndex(int lin, boolean user) {
+        translate(lin, false, user);
+        int i = Tlb.index(lin);
+        return (user ? readUser : readSup)[i] == (lin & ~0xFFF) ? lin + addend[i] : -1;
+    }
+
+    /** Like {@link #directReadIndex} for writes (sets the dirty bit); -1 for ROM, MMIO and write-watched pages. */
+    public int directWriteIndex(int lin, boolean user) {
+        translate(lin, true, user);
+        int i = Tlb.index(lin);
+        return (user ? writeUser : writeSup)[i] == (lin & ~0xFFF) ? lin + addend[i] : -1;
+    }
+
+    /** The backing store the direct indices refer to (see {@link org.x86play.memory.WordStore}). */
+    public int[] store() { return store; }
 
     /** Number of TLB slots in use (tests, statistics). */
     public int tlbEntries() { return tlb.usedEntries(); }

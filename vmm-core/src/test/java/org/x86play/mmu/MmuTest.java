@@ -530,4 +530,73 @@ class MmuTest {
             }
         }
     }
+
+    @Test
+    void directIndicesForBulkPaths() {
+        map(0x1000, 0x21000, P | RW);
+        map(0x2000, 0x22000, P);                               // read-only
+        enable();
+        mem.write32(0x21010, 0x55667788);
+        int r = mmu.directReadIndex(0x1010, false);
+        assertEquals(0x55667788, org.x86play.memory.WordStore.load32(mmu.store(), r));
+        int w = mmu.directWriteIndex(0x1FFC, false);
+        org.x86play.memory.WordStore.store32(mmu.store(), w, 0x0BADF00D);
+        assertEquals(0x0BADF00D, mem.read32(0x21FFC));
+        assertEquals(D, mem.read32(0x11000 + 4) & D, "directWriteIndex sets the dirty bit");
+        assertEquals(5, pf(0x2000, () -> mmu.directReadIndex(0x2000, true)));
+        assertTrue(mmu.directWriteIndex(0x2000, false) >= 0, "WP=0: supervisor may write a read-only page");
+        mem.mapRom(0x00E00000, new byte[0x1000]);
+        mem.mapMmio(0x00F00000, 0x1000, new MmioHandler() {
+            @Override public int read(int offset, int size) { return 0; }
+            @Override public void write(int offset, int size, int value) {}
+        });
+        map(0x3000, 0x00E00000, P | RW);
+        map(0x4000, 0x00F00000, P | RW);
+        assertTrue(mmu.directReadIndex(0x3000, false) >= 0, "ROM reads are direct");
+        assertEquals(-1, mmu.directWriteIndex(0x3000, false), "ROM writes are not");
+        assertEquals(-1, mmu.directReadIndex(0x4000, false), "MMIO is never direct");
+    }
+
+    @Test
+    void cpuCr3ReloadWithSameValueFlushes() {
+        org.x86play.cpu.Cpu cpu = new org.x86play.cpu.Cpu(mem, new org.x86play.io.IoBus());
+        int pte = map(0x1000, 0x21000, P | RW);
+        mem.write32(0x21000, 1);
+        mem.write32(0x22000, 2);
+        cpu.writeCr(0, cpu.cr0 | CR0_PE);
+        cpu.writeCr(3, PD);
+        cpu.writeCr(0, cpu.cr0 | CR0_PG);
+        assertEquals(1, cpu.readLinear32(0x1000));
+        mem.write32(pte, 0x22000 | P | RW);
+        cpu.writeCr(3, PD);
+        assertEquals(2, cpu.readLinear32(0x1000));
+        cpu.cpl = 3;
+        CpuFault f = assertThrows(CpuFault.class, () -> cpu.readLinear8(0x1000));
+        assertEquals(5, f.errorCode);
+        assertEquals(0x1000, cpu.mmu.faultAddress);
+    }
+
+    @Test
+    void replaceablePagingStrategy() {
+        map(0x1000, 0x21000, P | RW);
+        mem.write32(0x1000, 0x10);
+        mem.write32(0x21000, 0x21);
+        mem.write32(0x101000, 0x101);
+        // A stand-in for shadow/nested paging: linear + 1 MiB, read-only for supervisor.
+        TranslationStrategy plusOneMiB = (lin, write, user) -> {
+            if (write) throw mmu.pageFault(lin, PageFaultCode.P | PageFaultCode.W);
+            return ((lin + 0x100000) & ~0xFFF) | TranslationStrategy.PERM_SUP_READ;
+        };
+        mmu.setControl(CR0_PE, PD, 0);
+        mmu.setPagingStrategy(plusOneMiB);
+        assertEquals(0x10, mmu.read32(0x1000, false), "paging off: identity");
+        enable();
+        assertSame(plusOneMiB, mmu.strategy());
+        assertEquals(PD, mmu.cr3());
+        assertEquals(0x101, mmu.read32(0x1000, false));
+        assertEquals(3, pf(0x1000, () -> mmu.write32(0x1000, 0, false)));
+        mmu.setPagingStrategy(null);
+        assertSame(mmu.guestPageWalk(), mmu.strategy());
+        assertEquals(0x21, mmu.read32(0x1000, false));
+    }
 }

@@ -105,6 +105,7 @@ final class TaskSwitch {
         // Commit: TR, CR0.TS, CR3, registers (SDM §7.3 steps 10-12).
         nd.loadInto(cpu.tr, sel);
         cpu.writeCr(0, cpu.cr0 | Cpu.CR0_TS);
+        cpu.dr[7] &= ~0x55;   // local breakpoint enables L0-L3 are task-specific (SDM §17.2.4)
         if (new32 && (cpu.cr0 & Cpu.CR0_PG) != 0) cpu.writeCr(3, cr3);
         System.arraycopy(r, 0, cpu.reg, 0, 8);
         cpu.eip = eip;
@@ -150,6 +151,11 @@ final class TaskSwitch {
             seg.loadInto(cpu.seg[sreg], ds);
         }
         if (Integer.compareUnsigned(cpu.eip, cpu.seg[Cpu.CS].limit) > 0) throw CpuFault.gp(0);
+        // Debug trap flag of a 32-bit TSS: #DB before the new task's first instruction, DR6.BT (SDM §7.2.1, §17.2.3).
+        if (new32 && (cpu.readSystem8(nb + 0x64) & 1) != 0) {
+            cpu.dr[6] |= 0x8000;
+            throw new CpuFault(CpuFault.DB);
+        }
     }
 
     private void loadLdt(int ldt) {

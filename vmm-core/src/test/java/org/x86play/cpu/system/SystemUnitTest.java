@@ -496,4 +496,83 @@ class SystemUnitTest {
         assertEquals((CpuFault.GP << 16) | CODE0, code(() -> sys.jumpFar(GATE | 3, 0, true)));
         assertEquals((CpuFault.GP << 16) | CODE0, code(() -> sys.jumpFar(CODE0, 0, true)));
     }
+
+    @Test
+    void tssDebugTrapRaisesDbInTheNewTask() {
+        enterProtected();
+        mem.write32(TSS1 + 0x20, 0x2222);
+        mem.write32(TSS1 + 0x24, 2);
+        mem.write32(TSS1 + 0x38, 0x5800);
+        mem.write16(TSS1 + 0x4C, CODE0);
+        mem.write16(TSS1 + 0x50, DATA0);
+        mem.write16(TSS1 + 0x64, 1);            // T flag
+        cpu.dr[7] = 0x401;                       // L0 enabled
+        sys.jumpFar(TSS_B, 0, true);
+        assertEquals(TSS_B, cpu.tr.selector);
+        assertEquals(0x7000 + 1 * 16, cpu.eip);
+        assertEquals(0x2222, mem.read32(cpu.reg[Cpu.ESP]));
+        assertEquals(0x8000, cpu.dr[6] & 0x8000, "DR6.BT");
+        assertEquals(0x400, cpu.dr[7], "L0-L3 cleared by the task switch");
+    }
+
+    @Test
+    void sixteenBitGatesAndFrames() {
+        enterProtected();
+        gate(IDT, 0x90 * 8, CODE0, 0x1234, 0xE6, 0);     // 16-bit interrupt gate, DPL 3
+        // same privilege: 16-bit frame FLAGS, CS, IP
+        cpu.reg[Cpu.ESP] = 0x6000;
+        sys.softwareInterrupt(0x90, 0xABCDE);
+        assertEquals(0x1234, cpu.eip);
+        assertEquals(0x6000 - 6, cpu.reg[Cpu.ESP]);
+        assertEquals(0xBCDE, mem.read16(0x6000 - 6));
+        assertEquals(CODE0, mem.read16(0x6000 - 4));
+        sys.iret(false);
+        assertEquals(0xBCDE, cpu.eip);
+        assertEquals(0x6000, cpu.reg[Cpu.ESP]);
+        // from ring 3: SS, SP, FLAGS, CS, IP as words on the ring-0 stack
+        pushFrame32(DATA3, 0x4000, 2, CODE3, 0x1000);
+        sys.iret(true);
+        sys.softwareInterrupt(0x90, 0x1002);
+        assertEquals(0, cpu.cpl);
+        assertEquals(0x9000 - 10, cpu.reg[Cpu.ESP]);
+        assertEquals(0x1002, mem.read16(0x9000 - 10));
+        assertEquals(CODE3, mem.read16(0x9000 - 8));
+        assertEquals(0x4000, mem.read16(0x9000 - 4));
+        assertEquals(DATA3, mem.read16(0x9000 - 2));
+        sys.iret(false);                                   // 16-bit IRET to the outer level
+        assertEquals(3, cpu.cpl);
+        assertEquals(DATA3, cpu.seg[Cpu.SS].selector);
+        assertEquals(0x4000, cpu.reg[Cpu.ESP]);
+        assertEquals(0x1002, cpu.eip);
+        // RETF (16-bit) to the outer level with an immediate
+        sys.callFar(GATE | 3, 0, true, 0x1010);          // 32-bit gate into ring 0
+        int esp0 = cpu.reg[Cpu.ESP];
+        cpu.reg[Cpu.ESP] = esp0 - 12;                      // build a 16-bit frame below it
+        mem.write16(esp0 - 12, 0x1020);
+        mem.write16(esp0 - 10, CODE3);
+        mem.write16(esp0 - 8, 0xAAAA);                     // parameter word popped by RETF 2
+        mem.write16(esp0 - 6, 0x3FF0);
+        mem.write16(esp0 - 4, DATA3);
+        sys.returnFar(false, 2);
+        assertEquals(3, cpu.cpl);
+        assertEquals(0x1020, cpu.eip);
+        assertEquals(0x3FF2, cpu.reg[Cpu.ESP] & 0xFFFF);
+    }
+
+    @Test
+    void sixteenBitTssSuppliesTheRing0Stack() {
+        enterProtected();
+        desc(GDT, TSS_B, TSS1, 0x2B, 0x81, 0);            // 16-bit TSS
+        mem.write16(TSS1 + 2, 0x8800);                      // SP0
+        mem.write16(TSS1 + 4, DATA0);                       // SS0
+        // make it the current task: LTR needs an available TSS
+        cpu.tr.set(0, 0, 0, 0);
+        sys.ltr(TSS_B);
+        gate(IDT, 0x80 * 8, CODE0, 0x6800, 0xEE, 0);
+        pushFrame32(DATA3, 0x4000, 2, CODE3, 0x1000);
+        sys.iret(true);
+        sys.softwareInterrupt(0x80, 0x1002);
+        assertEquals(0x8800 - 20, cpu.reg[Cpu.ESP]);
+        assertEquals(0x4000, mem.read32(0x8800 - 8));
+    }
 }
