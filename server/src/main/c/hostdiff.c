@@ -1,10 +1,11 @@
 /*
  * hostdiff: runs single x86 instructions on the host CPU for the differential conformance suite
- * (org.x86play.conformance.HostDiffSuite). x86-64 Linux only.
- *
- * The test cases use only encodings that mean the same in 64-bit mode as in 32-bit protected
- * mode (no REX bytes; memory operands carry a 0x67 prefix so addressing is 32-bit). Code and
- * data live at fixed low addresses so that the emulator can use the very same addresses.
+ * (org.x86play.conformance.HostDiffSuite). x86 Linux; built twice:
+ *  - 64-bit (default): the cases use only encodings that mean the same in 64-bit mode as in 32-bit
+ *    protected mode (no REX bytes; memory operands carry a 0x67 prefix so addressing is 32-bit);
+ *  - 32-bit (gcc -m32 -no-pie -fno-pic): for what 64-bit mode lacks (BCD, PUSH/POP r32, PUSHAD,
+ *    INTO, BOUND, INC/DEC 40-4F). Register slot 4 (ESP) then reports ESP after minus ESP before.
+ * Code and data live at fixed low addresses so that the emulator can use the very same addresses.
  *
  * Protocol (all little-endian), repeated until EOF on stdin:
  *   in : u32 flags (bit0: 512-byte FXSAVE image follows the memory block and is loaded first;
@@ -44,10 +45,17 @@ struct ctx {
     uint64_t fx;         /* 80: FXSAVE area or 0 */
     uint64_t target;     /* 88  */
     uint64_t taken;      /* 96: set when the branch stub at TAKEN_OFF was reached */
+    uint64_t esp_before; /* 104: (32-bit) ESP when the guest code starts */
+    uint64_t esp_after;  /* 112: (32-bit) ESP when it ends */
 };
+
+/* The one context; global so that the 32-bit trampoline can reach it with absolute addresses. */
+struct ctx hd_ctx __attribute__((used));
 
 void run_code(struct ctx *c);
 extern char run_code_back[], run_code_taken[];
+
+#if defined(__x86_64__)
 
 /* The guest code never uses REX, so it cannot touch R8-R15: R15 keeps the context pointer. */
 __asm__(
@@ -96,6 +104,67 @@ __asm__(
     "  mov 72(%r15), %rsp\n"
     "  pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
     "  ret\n");
+#define PC_REG REG_RIP
+#elif defined(__i386__)
+/* Every register is the guest's: the context is addressed absolutely, ESP is restored first thing. */
+__asm__(
+    ".text\n"
+    ".globl run_code\n"
+    "run_code:\n"
+    "  push %ebp\n push %ebx\n push %esi\n push %edi\n"
+    "  mov %esp, hd_ctx+72\n"
+    "  mov hd_ctx+80, %eax\n"
+    "  test %eax, %eax\n"
+    "  jz 1f\n"
+    "  fxrstor (%eax)\n"
+    "1:\n"
+    "  pushl hd_ctx+64\n"
+    "  popfl\n"
+    "  mov hd_ctx+0, %eax\n"
+    "  mov hd_ctx+8, %ecx\n"
+    "  mov hd_ctx+16, %edx\n"
+    "  mov hd_ctx+24, %ebx\n"
+    "  mov hd_ctx+40, %ebp\n"
+    "  mov hd_ctx+48, %esi\n"
+    "  mov hd_ctx+56, %edi\n"
+    "  mov %esp, hd_ctx+104\n"
+    "  jmp *hd_ctx+88\n"
+    ".globl run_code_taken\n"
+    "run_code_taken:\n"
+    "  movl $1, hd_ctx+96\n"
+    ".globl run_code_back\n"
+    "run_code_back:\n"
+    "  mov %esp, hd_ctx+112\n"
+    "  mov hd_ctx+72, %esp\n"
+    "  mov %eax, hd_ctx+0\n"
+    "  mov %ecx, hd_ctx+8\n"
+    "  mov %edx, hd_ctx+16\n"
+    "  mov %ebx, hd_ctx+24\n"
+    "  mov %ebp, hd_ctx+40\n"
+    "  mov %esi, hd_ctx+48\n"
+    "  mov %edi, hd_ctx+56\n"
+    "  pushfl\n"
+    "  popl hd_ctx+64\n"
+    "  cld\n"
+    "  mov hd_ctx+80, %eax\n"
+    "  test %eax, %eax\n"
+    "  jz 2f\n"
+    "  fxsave (%eax)\n"
+    "  fninit\n"
+    "2:\n"
+    "  pop %edi\n pop %esi\n pop %ebx\n pop %ebp\n"
+    "  ret\n");
+#define REG_RAX REG_EAX
+#define REG_RCX REG_ECX
+#define REG_RDX REG_EDX
+#define REG_RBX REG_EBX
+#define REG_RBP REG_EBP
+#define REG_RSI REG_ESI
+#define REG_RDI REG_EDI
+#define PC_REG REG_EIP
+#else
+#error "x86 only"
+#endif
 
 static sigjmp_buf jb;
 static volatile int fault_sig;
@@ -104,7 +173,7 @@ static uint32_t fault_reg[8], fault_flags;
 static void on_signal(int sig, siginfo_t *si, void *ucv) {
     ucontext_t *uc = ucv;
     greg_t *g = uc->uc_mcontext.gregs;
-    uint64_t rip = (uint64_t) g[REG_RIP];
+    uint64_t rip = (uint64_t) (uintptr_t) g[PC_REG];
     (void) si;
     if (rip < CODE_ADDR || rip >= CODE_ADDR + 4096) {
         /* Not the guest instruction: a harness bug (or a bad FXRSTOR image). */
@@ -116,7 +185,11 @@ static void on_signal(int sig, siginfo_t *si, void *ucv) {
     fault_reg[1] = (uint32_t) g[REG_RCX];
     fault_reg[2] = (uint32_t) g[REG_RDX];
     fault_reg[3] = (uint32_t) g[REG_RBX];
+#if defined(__i386__)
+    fault_reg[4] = (uint32_t) g[REG_ESP] - (uint32_t) hd_ctx.esp_before;
+#else
     fault_reg[4] = 0;
+#endif
     fault_reg[5] = (uint32_t) g[REG_RBP];
     fault_reg[6] = (uint32_t) g[REG_RSI];
     fault_reg[7] = (uint32_t) g[REG_RDI];
@@ -128,6 +201,20 @@ static void on_signal(int sig, siginfo_t *si, void *ucv) {
 static int read_full(void *buf, size_t n) {
     size_t got = fread(buf, 1, n, stdin);
     return got == n;
+}
+
+/* An absolute indirect jump to {@code to} at code[at]: 64-bit "jmp *0(%rip)" + .quad, 32-bit "jmp *[abs32]" + .long. */
+static void stub(uint8_t *code, unsigned at, uintptr_t to) {
+    code[at] = 0xFF;
+    code[at + 1] = 0x25;
+#if defined(__x86_64__)
+    memset(code + at + 2, 0, 4);
+    memcpy(code + at + 6, &to, 8);
+#else
+    uint32_t slot = (uint32_t) (uintptr_t) (code + at + 6);
+    memcpy(code + at + 2, &slot, 4);
+    memcpy(code + at + 6, &to, 4);
+#endif
 }
 
 static uint32_t get32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t) p[3] << 24; }
@@ -143,10 +230,14 @@ int main(void) {
         return 2;
     }
     static uint8_t fxarea[512] __attribute__((aligned(16)));
+    /* Signals run on their own stack: the guest code may have moved ESP anywhere. */
+    static uint8_t altstack[1 << 16];
+    stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
+    sigaltstack(&ss, NULL);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_signal;
-    sa.sa_flags = SA_SIGINFO;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
     int sigs[] = {SIGSEGV, SIGFPE, SIGILL, SIGBUS, SIGTRAP};
     for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
@@ -171,22 +262,15 @@ int main(void) {
         const uint8_t *p = inbuf + 8;
         memcpy(code, p, len);
         p += MAX_CODE;
-        /* jmp *0(%rip); .quad run_code_back */
-        code[len] = 0xFF; code[len + 1] = 0x25;
-        put32(code + len + 2, 0);
-        uint64_t back = (uint64_t) run_code_back;
-        memcpy(code + len + 6, &back, 8);
-        code[TAKEN_OFF] = 0xFF; code[TAKEN_OFF + 1] = 0x25;
-        put32(code + TAKEN_OFF + 2, 0);
-        uint64_t taken = (uint64_t) run_code_taken;
-        memcpy(code + TAKEN_OFF + 6, &taken, 8);
+        stub(code, len, (uintptr_t) run_code_back);
+        stub(code, TAKEN_OFF, (uintptr_t) run_code_taken);
 
-        struct ctx c;
-        memset(&c, 0, sizeof c);
-        for (int i = 0; i < 8; i++) c.reg[i] = get32(p + 4 * i);
+        struct ctx *c = &hd_ctx;
+        memset(c, 0, sizeof *c);
+        for (int i = 0; i < 8; i++) c->reg[i] = get32(p + 4 * i);
         p += 32;
         /* Arithmetic flags and DF only; bit 1 and IF as user mode requires. */
-        c.eflags = (get32(p) & 0xCD5) | 0x202;
+        c->eflags = (get32(p) & 0xCD5) | 0x202;
         p += 4;
         if (flags & 2) {
             memcpy((void *) BLOCK_ADDR, p, BLOCK_SIZE);
@@ -194,16 +278,21 @@ int main(void) {
         }
         if (flags & 1) {
             memcpy(fxarea, p, 512);
-            c.fx = (uint64_t) fxarea;
+            c->fx = (uint64_t) (uintptr_t) fxarea;
         }
-        c.target = CODE_ADDR;
+        c->target = CODE_ADDR;
 
         uint8_t *o = outbuf;
         if (sigsetjmp(jb, 1) == 0) {
-            run_code(&c);
-            put32(o, c.taken ? 0x100 : 0);
-            for (int i = 0; i < 8; i++) put32(o + 4 + 4 * i, i == 4 ? 0 : (uint32_t) c.reg[i]);
-            put32(o + 36, (uint32_t) c.eflags);
+            run_code(c);
+            put32(o, c->taken ? 0x100 : 0);
+#if defined(__i386__)
+            c->reg[4] = (uint32_t) c->esp_after - (uint32_t) c->esp_before;
+#else
+            c->reg[4] = 0;
+#endif
+            for (int i = 0; i < 8; i++) put32(o + 4 + 4 * i, (uint32_t) c->reg[i]);
+            put32(o + 36, (uint32_t) c->eflags);
         } else {
             __asm__ volatile("cld; fninit");
             put32(o, (uint32_t) fault_sig);

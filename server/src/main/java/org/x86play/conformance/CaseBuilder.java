@@ -141,7 +141,7 @@ final class CaseBuilder {
      * carry a 0x67 prefix, the target is the harness's "taken" stub at CODE_ADDR + TAKEN_OFF.
      */
     void branchDisp(int bits) {
-        int hostLen = c.codeLen + bits / 8 + (c.addr32 ? 1 : 0);
+        int hostLen = c.codeLen + bits / 8 + (c.addr32 && !c.host32 ? 1 : 0);
         int rel = DiffCase.TAKEN_OFF - hostLen;
         imm(bits, rel);
         c.branch = true;

@@ -58,8 +58,14 @@ final class DiffCase {
     /** Where the host's 0x67 prefix goes: the start of the instruction with the memory operand. */
     int addr32At;
 
+    /**
+     * Runs on the 32-bit harness (for instructions 64-bit mode lacks): the host gets the very same
+     * bytes, and register slot 4 is compared as "ESP after minus ESP before".
+     */
+    boolean host32;
+
     byte[] hostCode() {
-        if (!addr32) return emuCode();
+        if (!addr32 || host32) return emuCode();
         byte[] b = new byte[codeLen + 1];
         System.arraycopy(code, 0, b, 0, addr32At);
         b[addr32At] = 0x67;

@@ -14,7 +14,8 @@ final class DiffCompare {
         switch (sig) {
             case SIGFPE: return vector == 0 || vector == 16 || vector == 19;   // #DE, #MF, #XM
             case SIGILL: return vector == 6;                                   // #UD
-            case SIGSEGV: return vector == 13 || vector == 12 || vector == 14 || vector == 11 || vector == 10;
+            case SIGSEGV: return vector == 13 || vector == 12 || vector == 14 || vector == 11 || vector == 10
+                    || vector == 4 || vector == 5;                                 // also #OF (INTO), #BR (BOUND)
             case SIGBUS: return vector == 17 || vector == 13 || vector == 12;  // #AC, non-canonical
             case SIGTRAP: return vector == 1 || vector == 3;
             default: return false;
@@ -61,6 +62,9 @@ final class DiffCompare {
         // FCOMI family after an unmasked x87 exception: the SDM leaves ZF/PF/CF unset ("set only if
         // the exception is masked"), AMD sets them; OF/SF/AF must be cleared either way.
         if (c.c1VendorQuirk && X87Compare.vendorSkip(c, h.fx) != null) fm &= ~(CaseBuilder.ZF | CaseBuilder.PF | CaseBuilder.CF);
+        if (c.host32 && !hostFault && h.regs[4] != e.regs[4] - EmulatorRunner.STACK_TOP) {
+            diff.append(String.format("esp delta host=%d emu=%d; ", h.regs[4], e.regs[4] - EmulatorRunner.STACK_TOP));
+        }
         if (((h.eflags ^ e.eflags) & fm) != 0) {
             diff.append(String.format("flags host=%s emu=%s; ", flags(h.eflags & fm), flags(e.eflags & fm)));
         }

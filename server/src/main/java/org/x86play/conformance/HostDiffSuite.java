@@ -39,6 +39,7 @@ public final class HostDiffSuite {
     static List<DiffForm> forms() {
         List<DiffForm> all = new ArrayList<>(IntegerForms.all());
         all.addAll(SequenceForms.all());
+        all.addAll(Host32Forms.all());
         all.addAll(X87Forms.all());
         java.util.Set<String> names = new java.util.HashSet<>();
         for (DiffForm f : all) if (!names.add(f.name)) throw new IllegalStateException("duplicate form name " + f.name);
@@ -71,15 +72,30 @@ public final class HostDiffSuite {
             for (DiffForm f : forms) for (int i = 0; i < casesPerForm; i++) result.skip(f.name, unsupported);
             return result;
         }
-        HostHarness harness;
-        try {
-            harness = HostHarness.build(buildDir);
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            for (DiffForm f : forms) result.fail(f.name, "native harness unavailable: " + e.getMessage());
-            return result;
-        }
         EmulatorRunner emu = new EmulatorRunner();
         int[] printed = {0};
+        for (boolean m32 : new boolean[] {false, true}) {
+            List<DiffForm> modeForms = new ArrayList<>();
+            for (DiffForm f : forms) if (f.host32 == m32) modeForms.add(f);
+            if (modeForms.isEmpty()) continue;
+            HostHarness harness;
+            try {
+                harness = HostHarness.build(buildDir, m32);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                if (m32) { // a missing 32-bit toolchain (gcc-multilib) only costs the 32-bit-only forms
+                    for (DiffForm f : modeForms) for (int i = 0; i < casesPerForm; i++) result.skip(f.name, "no 32-bit host harness (gcc -m32 failed)");
+                } else {
+                    for (DiffForm f : modeForms) result.fail(f.name, "native harness unavailable: " + e.getMessage());
+                }
+                continue;
+            }
+            runForms(harness, emu, modeForms, seed, casesPerForm, result, printed);
+        }
+        return result;
+    }
+
+    private static void runForms(HostHarness harness, EmulatorRunner emu, List<DiffForm> forms, long seed, int casesPerForm,
+                                 SuiteResult result, int[] printed) {
         List<DiffForm> batchForms = new ArrayList<>();
         List<DiffCase> batch = new ArrayList<>();
         for (DiffForm f : forms) {
@@ -95,7 +111,6 @@ public final class HostDiffSuite {
             }
         }
         if (!batch.isEmpty()) runBatch(harness, emu, batchForms, batch, casesPerForm, result, printed, seed);
-        return result;
     }
 
     private static void runBatch(HostHarness harness, EmulatorRunner emu, List<DiffForm> forms, List<DiffCase> cases,

@@ -66,13 +66,21 @@ final class HostHarness {
     }
 
     static HostHarness build(Path buildDir) throws IOException, InterruptedException {
+        return build(buildDir, false);
+    }
+
+    /** @param m32 the 32-bit harness (gcc -m32), for the forms 64-bit mode cannot run */
+    static HostHarness build(Path buildDir, boolean m32) throws IOException, InterruptedException {
         Path src = findSource();
         Files.createDirectories(buildDir);
-        Path bin = buildDir.resolve("hostdiff");
+        String name = m32 ? "hostdiff32" : "hostdiff";
+        Path bin = buildDir.resolve(name);
         if (!Files.isExecutable(bin) || Files.getLastModifiedTime(bin).compareTo(Files.getLastModifiedTime(src)) < 0) {
-            Path tmp = buildDir.resolve("hostdiff.tmp");
-            Process p = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", tmp.toString(), src.toString())
-                    .redirectErrorStream(true).start();
+            Path tmp = buildDir.resolve(name + ".tmp");
+            List<String> cmd = new ArrayList<>(List.of("gcc", "-O2", "-Wall"));
+            if (m32) cmd.addAll(List.of("-m32", "-no-pie", "-fno-pic"));
+            cmd.addAll(List.of("-o", tmp.toString(), src.toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             if (p.waitFor() != 0) throw new IOException("gcc failed on " + src + ":\n" + out);
             Files.move(tmp, bin, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -145,7 +145,7 @@ public final class Machine {
                     if (left < chunk) chunk = (int) left;
                 }
                 for (int i = 0; i < chunk; i++) {
-                    if (trace != null) trace.record(cpu);
+                    if (trace != null && !cpu.halted) trace.record(cpu);
                     cpu.step();
                     if (debugExit.exitRequested()) {
                         return result(RunResult.Reason.DEBUG_EXIT, debugExit.exitCode(),

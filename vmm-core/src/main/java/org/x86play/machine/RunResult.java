@@ -20,6 +20,7 @@ public final class RunResult {
     public final int exitCode;
     /** One-line human-readable explanation. */
     public final String message;
+    /** Steps of the run loop: instructions executed (including ones that raised an exception) and halted idle steps. */
     public final long instructions;
 
     public RunResult(Reason reason, int exitCode, String message, long instructions) {

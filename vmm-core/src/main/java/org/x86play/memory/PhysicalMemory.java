@@ -24,6 +24,12 @@ public final class PhysicalMemory {
     /** Page-map entry kinds (low 2 bits of {@link #pageEntry}). */
     public static final int KIND_RAM = 0, KIND_ROM = 1, KIND_MMIO = 2, KIND_NONE = 3;
 
+    /**
+     * Store space kept free after RAM for ROM images (1 MiB: a BIOS, its alias, option ROMs), so mapping
+     * them does not copy a large RAM array (which would briefly need twice the memory).
+     */
+    private static final int ROM_RESERVE_PAGES = 256;
+
     private final int ramBytes;
     private final int ramPages;
     private int[] store;
@@ -57,7 +63,7 @@ public final class PhysicalMemory {
         this.ramBytes = ramBytes;
         ramPages = (ramBytes + PAGE_MASK) >>> PAGE_SHIFT;
         storePages = ramPages;
-        store = new int[ramPages << (PAGE_SHIFT - 2)];
+        store = new int[(ramPages + ROM_RESERVE_PAGES) << (PAGE_SHIFT - 2)];
         watch = new byte[ramPages];
         for (int p = 0; p < pageMap.length; p++) pageMap[p] = p < ramPages ? p << PAGE_SHIFT | KIND_RAM : KIND_NONE;
     }
@@ -227,7 +233,7 @@ public final class PhysicalMemory {
 
     /**
      * Maps a read-only image at {@code base} (page-aligned; the image is padded with 0xFF to whole pages).
-     * Mapping the same array again (the BIOS alias below 1 MiB) shares its storage.
+     * The bytes are copied at the first mapping; mapping the same array again (e.g. an alias) shares that copy.
      */
     public void mapRom(int base, byte[] image) {
         if ((base & PAGE_MASK) != 0 || image.length == 0) throw new IllegalArgumentException("ROM base/size");
@@ -238,7 +244,9 @@ public final class PhysicalMemory {
         if (offset < 0) {
             offset = storePages << PAGE_SHIFT;
             storePages += pages;
-            store = java.util.Arrays.copyOf(store, storePages << (PAGE_SHIFT - 2));
+            if (storePages << (PAGE_SHIFT - 2) > store.length) {
+                store = java.util.Arrays.copyOf(store, (storePages + ROM_RESERVE_PAGES) << (PAGE_SHIFT - 2));
+            }
             for (int i = 0; i < pages << PAGE_SHIFT; i++) {
                 WordStore.store8(store, offset + i, i < image.length ? image[i] : 0xFF);
             }

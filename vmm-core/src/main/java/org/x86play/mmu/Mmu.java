@@ -235,12 +235,21 @@ public final class Mmu implements MemoryMapListener {
             if (size == 1) memory.write8(phys, v);
             else if (size == 2) memory.write16(phys, v);
             else memory.write32(phys, v);
+            retagWrites(lin, phys);
             return;
         }
         int first = 0x1000 - off;
         int p1 = translate(lin, true, user);
         int p2 = translate(lin + first, true, user);
         for (int k = 0; k < size; k++) memory.write8(k < first ? p1 + k : p2 + (k - first), v >>> (k << 3));
+    }
+
+    /** A RAM page that is no longer write-watched gets its direct write path back (e.g. after dirty tracking). */
+    private void retagWrites(int lin, int phys) {
+        int e = memory.pageEntry(phys);
+        if ((e & 3) != PhysicalMemory.KIND_RAM || memory.isWriteWatched(e & ~0xFFF)) return;
+        int i = Tlb.index(lin);
+        if (tlb.linearPage[i] == (lin & ~0xFFF)) tlb.fill(lin, tlb.physicalPage[i] | tlb.attributes[i], memory);
     }
 
     /**

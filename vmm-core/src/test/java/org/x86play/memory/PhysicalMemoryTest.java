@@ -258,4 +258,22 @@ class PhysicalMemoryTest {
             assertEquals(want & 0xFF, WordStore.load8(s, j));
         }
     }
+
+    @Test
+    void romsBeyondTheReserveGrowTheStoreAndKeepRam() {
+        PhysicalMemory m = new PhysicalMemory(1 << 20);
+        m.write32(0x1234, 0xFEEDFACE);
+        byte[] big = new byte[4 << 20];
+        big[0] = 1;
+        big[big.length - 1] = 2;
+        m.mapRom(0xFF000000, big);
+        byte[] small = new byte[0x10000];
+        small[5] = 3;
+        m.mapRom(0xF0000, small);
+        assertEquals(0xFEEDFACE, m.read32(0x1234));
+        assertEquals(1, m.read8(0xFF000000));
+        assertEquals(2, m.read8(0xFF3FFFFF));
+        assertEquals(3, m.read8(0xF0005));
+        assertTrue(m.store().length * 4 >= (1 << 20) + (4 << 20) + 0x10000);
+    }
 }

@@ -599,4 +599,32 @@ class MmuTest {
         assertSame(mmu.guestPageWalk(), mmu.strategy());
         assertEquals(0x21, mmu.read32(0x1000, false));
     }
+
+    @Test
+    void storeReallocationIsPickedUp() {
+        mmu.setControl(CR0_PE, 0, 0);
+        mmu.write32(0x1000, 0x1111, false);                  // cached direct path into the old store
+        mem.mapRom(0xFF000000, new byte[8 << 20]);             // larger than the reserve: store grows
+        mmu.write32(0x1004, 0x2222, false);
+        assertEquals(0x1111, mmu.read32(0x1000, false));
+        assertEquals(0x2222, mem.read32(0x1004));
+        assertEquals(0, mmu.read32(0xFF000000, false));
+    }
+
+    @Test
+    void unwatchedPageRegainsTheFastPath() {
+        map(0x1000, 0x21000, P | RW);
+        enable();
+        List<Integer> calls = new ArrayList<>();
+        mem.setPageWriteListener((page, flags) -> { calls.add(page); mem.unwatchPage(page, flags); });
+        mmu.write32(0x1000, 1, false);
+        mem.watchPage(0x21, 2);                                // e.g. snapshot dirty tracking
+        mmu.write32(0x1004, 2, false);                         // notifies, listener unwatches
+        mmu.write32(0x1008, 3, false);                         // slow path once more, re-tags
+        int fast = mmu.stats.fastHits;
+        mmu.write32(0x100C, 4, false);
+        assertEquals(fast + 1, mmu.stats.fastHits);
+        assertEquals(List.of(0x21), calls);
+        assertEquals(4, mem.read32(0x2100C));
+    }
 }
