@@ -45,7 +45,7 @@ final class RunCommand {
         }
         try {
             if (o.bios != null) m.loadBios(image);
-            else m.loadMultiboot(image, o.append);
+            else m.loadMultiboot(image, commandLine(o));
             if (o.postPort != 0x80) m.setPostCodePort(o.postPort);
         } catch (IllegalArgumentException e) {
             throw new UsageException((o.bios != null ? o.bios : o.multiboot) + ": " + e.getMessage());
@@ -76,6 +76,11 @@ final class RunCommand {
         }
         report(r, m.trace());
         return ExitStatus.of(r);
+    }
+
+    /** As QEMU and GRUB pass it: the kernel's file name, then the --append text. */
+    static String commandLine(RunOptions o) {
+        return o.append == null || o.append.isEmpty() ? o.multiboot : o.multiboot + " " + o.append;
     }
 
     private void report(RunResult r, InstructionTrace trace) {

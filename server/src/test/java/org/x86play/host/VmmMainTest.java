@@ -187,7 +187,9 @@ class VmmMainTest {
                 + ".l: lodsb\ntest al, al\njz .e\nout dx, al\njmp .l\n.e: mov al, 3\nout 0xF4, al\n"
                 + "bad: mov al, 0x7F\nout 0xF4, al\n", true);
         assertEquals(7, vmm("run", "--multiboot", k.toString(), "--append", "root=/dev/sda1 console=ttyS0", "--mem", "16"));
-        assertEquals("root=/dev/sda1 console=ttyS0", stdout);
+        assertEquals(k + " root=/dev/sda1 console=ttyS0", stdout);
+        assertEquals(7, vmm("run", "--multiboot", k.toString()));
+        assertEquals(k.toString(), stdout);
     }
 
     @Test

@@ -1,9 +1,9 @@
 package org.x86play.machine;
 
 import org.x86play.cpu.Cpu;
-import org.x86play.cpu.CpuFault;
 import org.x86play.cpu.SegmentCache;
 import org.x86play.cpu.decoder.Disassembler;
+import org.x86play.cpu.decoder.Instruction;
 
 /**
  * A ring buffer of the last N instructions the run loop started (recorded before execution, so the
@@ -18,6 +18,7 @@ public final class InstructionTrace {
     private final int[] cs, eip, linear, length;
     private final boolean[] code32;
     private final byte[] bytes;
+    private final Instruction scratch = new Instruction();
     private int next;
     private long recorded;
 
@@ -43,11 +44,18 @@ public final class InstructionTrace {
         eip[i] = cpu.eip;
         linear[i] = lin;
         code32[i] = c.is32();
+        // Read only the instruction's own bytes when it decodes (no accesses past it), else up to 15.
+        int want = MAX_LENGTH;
+        try {
+            want = Math.min(MAX_LENGTH, Math.max(1, cpu.interpreter.decodeAt(cpu.eip, scratch).length));
+        } catch (RuntimeException e) {
+            // undecodable or not fetchable: the step itself will raise the fault
+        }
         int n = 0;
         try {
-            for (; n < MAX_LENGTH; n++) bytes[i * MAX_LENGTH + n] = (byte) cpu.readLinear8(lin + n);
-        } catch (CpuFault f) {
-            // not mapped: keep what was readable; the step itself will raise the fault
+            for (; n < want; n++) bytes[i * MAX_LENGTH + n] = (byte) cpu.readLinear8(lin + n);
+        } catch (RuntimeException f) {
+            // not mapped: keep what was readable
         }
         length[i] = n;
         next = i + 1 == capacity ? 0 : i + 1;
@@ -77,7 +85,7 @@ public final class InstructionTrace {
         if (code.length == 0) {
             text = "(code not readable)";
         } else {
-            org.x86play.cpu.decoder.Instruction in = new org.x86play.cpu.decoder.Instruction();
+            Instruction in = new Instruction();
             int l;
             try {
                 l = Disassembler.decode(code, 0, code32[i], eip[i], in);

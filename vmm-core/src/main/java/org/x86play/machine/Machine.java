@@ -133,6 +133,7 @@ public final class Machine {
         final InterruptController pic = interrupts;
         debugExit.clear();
         long steps = 0;
+        int i = 0; // position in the current chunk: steps + i instructions have completed
         try {
             while (true) {
                 int chunk = CHECK_INTERVAL;
@@ -144,7 +145,7 @@ public final class Machine {
                     }
                     if (left < chunk) chunk = (int) left;
                 }
-                for (int i = 0; i < chunk; i++) {
+                for (i = 0; i < chunk; i++) {
                     if (trace != null && !cpu.halted) trace.record(cpu);
                     cpu.step();
                     if (debugExit.exitRequested()) {
@@ -162,6 +163,7 @@ public final class Machine {
                     }
                 }
                 steps += chunk;
+                i = 0;
                 com1.pollInput();
                 if (timeout > 0 && System.currentTimeMillis() - startTime >= timeout) {
                     return result(RunResult.Reason.TIMEOUT, 0, "timeout of " + timeout + " ms reached at " + where(cpu.eip), steps);
@@ -169,16 +171,16 @@ public final class Machine {
             }
         } catch (TripleFault t) {
             return result(RunResult.Reason.TRIPLE_FAULT, 0,
-                    "triple fault at " + where(cpu.instructionStart) + ": " + t.getMessage(), steps);
+                    "triple fault at " + where(cpu.instructionStart) + ": " + t.getMessage(), steps + i + 1);
         } catch (UnimplementedInstruction u) {
             return result(RunResult.Reason.UNIMPLEMENTED, 0,
-                    "unimplemented: " + u.getMessage() + " at " + where(cpu.instructionStart), steps);
+                    "unimplemented: " + u.getMessage() + " at " + where(cpu.instructionStart), steps + i + 1);
         } catch (CpuFault f) {
             return result(RunResult.Reason.HOST_ERROR, 0, "internal error: guest fault escaped the CPU core: "
-                    + f + " at " + where(cpu.instructionStart) + origin(f), steps);
+                    + f + " at " + where(cpu.instructionStart) + origin(f), steps + i + 1);
         } catch (RuntimeException | StackOverflowError e) {
             return result(RunResult.Reason.HOST_ERROR, 0, "internal error: " + e + " at "
-                    + where(cpu.instructionStart) + origin(e), steps);
+                    + where(cpu.instructionStart) + origin(e), steps + i + 1);
         }
     }
 

@@ -127,7 +127,7 @@ public final class PhysicalMemory {
         int kind = e & 3;
         if (kind == KIND_RAM) {
             int i = (e & ~PAGE_MASK) | (a & PAGE_MASK);
-            if (watch[i >>> PAGE_SHIFT] != 0) notifyWrite(i >>> PAGE_SHIFT);
+            if (watch[i >>> PAGE_SHIFT] != 0) notifyWrite(i, 1);
             WordStore.store8(store, i, v);
         } else if (kind == KIND_MMIO) {
             mmioWrite(e, a, 1, v & 0xFF);
@@ -139,7 +139,7 @@ public final class PhysicalMemory {
         int e = pageMap[a >>> PAGE_SHIFT];
         if ((e & 3) == KIND_RAM && (a & PAGE_MASK) <= PAGE_SIZE - 2) {
             int i = (e & ~PAGE_MASK) | (a & PAGE_MASK);
-            if (watch[i >>> PAGE_SHIFT] != 0) notifyWrite(i >>> PAGE_SHIFT);
+            if (watch[i >>> PAGE_SHIFT] != 0) notifyWrite(i, 2);
             WordStore.store16(store, i, v);
         } else {
             writeSlow(a, 2, v);
@@ -151,7 +151,7 @@ public final class PhysicalMemory {
         int e = pageMap[a >>> PAGE_SHIFT];
         if ((e & 3) == KIND_RAM && (a & PAGE_MASK) <= PAGE_SIZE - 4) {
             int i = (e & ~PAGE_MASK) | (a & PAGE_MASK);
-            if (watch[i >>> PAGE_SHIFT] != 0) notifyWrite(i >>> PAGE_SHIFT);
+            if (watch[i >>> PAGE_SHIFT] != 0) notifyWrite(i, 4);
             WordStore.store32(store, i, v);
         } else {
             writeSlow(a, 4, v);
@@ -213,8 +213,10 @@ public final class PhysicalMemory {
         if (inWindow(off, r.size, size)) r.handler.write(off, size, v);
     }
 
-    private void notifyWrite(int ramPage) {
-        if (writeListener != null) writeListener.pageWritten(ramPage, watch[ramPage]);
+    /** @param index store byte index of the first written byte (the write stays inside its page) */
+    private void notifyWrite(int index, int size) {
+        int ramPage = index >>> PAGE_SHIFT;
+        if (writeListener != null) writeListener.pageWritten(ramPage, watch[ramPage], index & PAGE_MASK, size);
     }
 
     // ------------------------------------------------------------------ bulk (loaders, DMA)

@@ -124,6 +124,7 @@ class MachineTest {
         RunResult t = runWithThrowingPort(new TripleFault("test shutdown"));
         assertEquals(RunResult.Reason.TRIPLE_FAULT, t.reason);
         assertTrue(t.message.contains("test shutdown") && t.message.contains("0000:00001002"), t.message);
+        assertEquals(2, t.instructions, "the instruction that failed counts");
         RunResult u = runWithThrowingPort(new UnimplementedInstruction("FROB"));
         assertEquals(RunResult.Reason.UNIMPLEMENTED, u.reason);
         assertTrue(u.message.contains("FROB"), u.message);

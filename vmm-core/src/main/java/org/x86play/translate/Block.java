@@ -1,0 +1,37 @@
+package org.x86play.translate;
+
+import org.x86play.cpu.decoder.Instruction;
+
+/**
+ * A basic block: instructions pre-decoded by {@link org.x86play.cpu.decoder.Decoder}, contiguous in one
+ * 4 KiB page of the backing store (blocks never cross a page: an instruction that would is left to the
+ * interpreter). Keyed by {@link #key} (store byte index of the first byte = physical address for RAM)
+ * and the CS default size. Immutable once built, except {@link #valid} (cleared on invalidation; an
+ * invalidated block is never reused) and the chain links.
+ */
+final class Block {
+    final int key;
+    final boolean code32;
+    final Instruction[] insns;
+    /** ends[i]: offset from the block start of the byte after instruction i. */
+    final int[] ends;
+    final int count;
+    /** Bytes covered. */
+    final int length;
+    boolean valid = true;
+    /** Hash bucket chain and per-page list. */
+    Block hashNext, pageNext;
+
+    Block(int key, boolean code32, Instruction[] insns, int[] ends, int count) {
+        this.key = key;
+        this.code32 = code32;
+        this.insns = insns;
+        this.ends = ends;
+        this.count = count;
+        this.length = ends[count - 1];
+    }
+
+    /** Page offset of the first and last byte. */
+    int first() { return key & 0xFFF; }
+    int last() { return (key & 0xFFF) + length - 1; }
+}

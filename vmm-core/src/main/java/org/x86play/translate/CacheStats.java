@@ -1,0 +1,42 @@
+package org.x86play.translate;
+
+/** Block cache counters (int, wrapping at 2^32 like {@link org.x86play.mmu.MmuStats}; read deltas). */
+public final class CacheStats {
+    /** Block entries looked up in the hash table, and how many were found there. */
+    public int lookups, hits;
+    public int blocksTranslated, instructionsTranslated;
+    /** Times a block was entered (from its start). */
+    public int blockExecutions;
+    /** Instructions run from blocks / by the interpreter fallback (MMIO code, page-crossing, hot pages...). */
+    public int blockInstructions, interpretedSteps;
+    /** Writes to a watched code page that touched no code chunk (sub-page filtering at work). */
+    public int writesFiltered;
+    /** Invalidated blocks by cause. */
+    public int invalCpuWrite, invalOtherWrite, invalMapChange, invalCapacity, invalHotPage;
+    /** Pages given up to interpretation because they are written and executed too often. */
+    public int hotPages;
+
+    public void clear() {
+        lookups = hits = blocksTranslated = instructionsTranslated = blockExecutions = 0;
+        blockInstructions = interpretedSteps = writesFiltered = 0;
+        invalCpuWrite = invalOtherWrite = invalMapChange = invalCapacity = invalHotPage = hotPages = 0;
+    }
+
+    /** Hits / lookups in percent (0 when nothing was looked up). */
+    public double hitRate() {
+        long l = Integer.toUnsignedLong(lookups);
+        return l == 0 ? 0 : 100.0 * Integer.toUnsignedLong(hits) / l;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("lookups=%s hits=%s (%.2f%%) translated=%d blocks/%d insns, block executions=%s,"
+                        + " block insns=%s, interpreted=%s, inval: cpu-write=%d other-write=%d map=%d capacity=%d hot-page=%d,"
+                        + " hot pages=%d, writes filtered=%d",
+                u(lookups), u(hits), hitRate(), blocksTranslated, instructionsTranslated, u(blockExecutions),
+                u(blockInstructions), u(interpretedSteps), invalCpuWrite, invalOtherWrite, invalMapChange,
+                invalCapacity, invalHotPage, hotPages, writesFiltered);
+    }
+
+    private static String u(int v) { return Integer.toUnsignedString(v); }
+}
