@@ -9,7 +9,8 @@
  *
  * Protocol (all little-endian), repeated until EOF on stdin:
  *   in : u32 flags (bit0: 512-byte FXSAVE image follows the memory block and is loaded first;
- *                   bit1: memory block present)
+ *                   bit1: memory block present; bit2: the block lives at LOW_BLOCK_ADDR instead of
+ *                   BLOCK_ADDR — answered with status 0xFFFF if that page could not be mapped)
  *        u32 code length (1..32), u8 code[32], u32 reg[8] (EAX..EDI; ESP ignored), u32 eflags,
  *        u8 mem[256] (if bit1), u8 fx[512] (if bit0)
  *   out: u32 status (0 = completed, 0x100 = completed by branching to CODE_ADDR + 0x40,
@@ -33,6 +34,10 @@
 #define DATA_ADDR 0x00200000UL
 #define DATA_SIZE 0x3000UL
 #define BLOCK_ADDR 0x00201000UL
+/* A second block below 64 KiB for 16-bit addressing (flags bit 2); mapping it needs vm.mmap_min_addr <= LOW_PAGE. */
+#define LOW_PAGE 0x8000UL
+#define LOW_BLOCK_ADDR 0x8800UL
+#define STATUS_UNSUPPORTED 0xFFFF
 #define BLOCK_SIZE 256
 #define MAX_CODE 32
 /* A branch whose target is CODE_ADDR + TAKEN_OFF reports status 0x100 ("taken") instead of 0. */
@@ -229,6 +234,9 @@ int main(void) {
         perror("hostdiff: mmap at fixed address");
         return 2;
     }
+    void *low = mmap((void *) LOW_PAGE, 4096, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    int low_ok = low == (void *) LOW_PAGE;
     static uint8_t fxarea[512] __attribute__((aligned(16)));
     /* Signals run on their own stack: the guest code may have moved ESP anywhere. */
     static uint8_t altstack[1 << 16];
@@ -250,7 +258,7 @@ int main(void) {
     for (;;) {
         if (!read_full(inbuf, 8)) break;
         uint32_t flags = get32(inbuf), len = get32(inbuf + 4);
-        if (len == 0 || len > MAX_CODE || (flags & ~3u)) {
+        if (len == 0 || len > MAX_CODE || (flags & ~7u)) {
             fprintf(stderr, "hostdiff: bad record (flags %x len %u)\n", flags, len);
             return 2;
         }
@@ -260,6 +268,14 @@ int main(void) {
             return 2;
         }
         const uint8_t *p = inbuf + 8;
+        uintptr_t block = (flags & 4) ? LOW_BLOCK_ADDR : BLOCK_ADDR;
+        if ((flags & 4) && !low_ok) {
+            size_t outlen = 40 + ((flags & 2) ? BLOCK_SIZE : 0) + ((flags & 1) ? 512 : 0);
+            memset(outbuf, 0, outlen);
+            put32(outbuf, STATUS_UNSUPPORTED);
+            fwrite(outbuf, 1, outlen, stdout);
+            continue;
+        }
         memcpy(code, p, len);
         p += MAX_CODE;
         stub(code, len, (uintptr_t) run_code_back);
@@ -273,7 +289,7 @@ int main(void) {
         c->eflags = (get32(p) & 0xCD5) | 0x202;
         p += 4;
         if (flags & 2) {
-            memcpy((void *) BLOCK_ADDR, p, BLOCK_SIZE);
+            memcpy((void *) block, p, BLOCK_SIZE);
             p += BLOCK_SIZE;
         }
         if (flags & 1) {
@@ -302,7 +318,7 @@ int main(void) {
         }
         o += 40;
         if (flags & 2) {
-            memcpy(o, (void *) BLOCK_ADDR, BLOCK_SIZE);
+            memcpy(o, (void *) block, BLOCK_SIZE);
             o += BLOCK_SIZE;
         }
         if (flags & 1) {

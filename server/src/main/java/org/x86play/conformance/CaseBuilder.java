@@ -221,6 +221,38 @@ final class CaseBuilder {
         }
     }
 
+    /**
+     * A 16-bit-addressing memory operand (the instruction carries its own 0x67 prefix; SDM Vol. 2
+     * Table 2-1): [BX+SI], [BX+DI], [BP+SI], [BP+DI], [SI], [DI], [BP], [BX] with no, 8- or 16-bit
+     * displacement, or [disp16]. The effective address wraps at 64 KiB; only the low 16 bits of the
+     * registers count (their upper halves stay random). Returns the offset in the low block.
+     */
+    int modrmMem16(int regField, int bytes) {
+        mem();
+        c.lowBlock = true;
+        int off = rnd.nextInt(DiffCase.BLOCK_SIZE - bytes + 1);
+        int target = DiffCase.LOW_BLOCK_ADDR + off;
+        int mod = rnd.nextInt(3), rm = rnd.nextInt(8);
+        int disp = mod == 1 ? rnd.nextInt(256) - 128 : mod == 2 ? rnd.nextInt(0x10000) : 0;
+        b(mod << 6 | (regField & 7) << 3 | rm);
+        if (mod == 0 && rm == 6) { // [disp16]
+            imm(16, target);
+            return off;
+        }
+        if (mod == 1) b(disp);
+        if (mod == 2) imm(16, disp);
+        int[][] regsOf = {{EBX, ESI}, {EBX, EDI}, {EBP, ESI}, {EBP, EDI}, {ESI}, {EDI}, {EBP}, {EBX}};
+        int[] rs = regsOf[rm];
+        int rest = target - disp;
+        if (rs.length == 2) {
+            int first = rnd.nextInt(0x10000);
+            set(16, rs[0], first);
+            rest -= first;
+        }
+        set(16, rs[rs.length - 1], rest);
+        return off;
+    }
+
     /** A LEA-style operand with arbitrary register values (no memory access). */
     void modrmAnyAddress(int regField) {
         c.addr32 = true;

@@ -9,6 +9,10 @@ package org.x86play.conformance;
 final class DiffCase {
     /** Fixed addresses, identical in the native harness and in the emulator's flat address space. */
     static final int CODE_ADDR = 0x00300000, BLOCK_ADDR = 0x00201000, BLOCK_SIZE = 256;
+    /** The block used with 16-bit addressing (below 64 KiB; see hostdiff.c LOW_BLOCK_ADDR). */
+    static final int LOW_BLOCK_ADDR = 0x8800;
+    /** Host status: the harness could not map the low block (vm.mmap_min_addr too high). */
+    static final int UNSUPPORTED = 0xFFFF;
 
     byte[] code = new byte[32];
     int codeLen;
@@ -17,6 +21,11 @@ final class DiffCase {
     int eflags;
     /** The memory block (BLOCK_SIZE bytes at BLOCK_ADDR), or null when the instruction uses no memory. */
     byte[] mem;
+    /** The block is at LOW_BLOCK_ADDR (16-bit addressing) instead of BLOCK_ADDR. */
+    boolean lowBlock;
+
+    int blockAddr() { return lowBlock ? LOW_BLOCK_ADDR : BLOCK_ADDR; }
+
     /** A 512-byte FXSAVE image loaded with FXRSTOR before the instruction, or null. */
     byte[] fx;
 

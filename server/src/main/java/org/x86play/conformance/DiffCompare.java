@@ -38,6 +38,7 @@ final class DiffCompare {
 
     /** Null when the outcomes agree, else a short reason (a documented skip starts with {@link #SKIP}). */
     static String compare(DiffCase c, DiffCase.Outcome h, DiffCase.Outcome e) {
+        if (h.status == DiffCase.UNSUPPORTED) return SKIP + "host cannot map the block below 64 KiB for 16-bit addressing (vm.mmap_min_addr)";
         if (e.error != null) return "emulator: " + e.error;
         boolean hostFault = h.status != 0 && h.status != DiffCase.TAKEN;
         if (hostFault) {

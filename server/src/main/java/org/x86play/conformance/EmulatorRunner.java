@@ -57,7 +57,7 @@ final class EmulatorRunner {
             byte[] code = c.emuCode();
             memory.load(DiffCase.CODE_ADDR, code, 0, code.length);
             memory.write8(DiffCase.CODE_ADDR + code.length, 0xF4);
-            if (c.mem != null) memory.load(DiffCase.BLOCK_ADDR, c.mem, 0, c.mem.length);
+            if (c.mem != null) memory.load(c.blockAddr(), c.mem, 0, c.mem.length);
             if (c.fx != null) {
                 memory.load(FXAREA, c.fx, 0, 512);
                 cpu.fpu.fxrstor(FXAREA);
@@ -96,7 +96,7 @@ final class EmulatorRunner {
         o.eflags = cpu.getEflags();
         if (c.mem != null) {
             o.mem = new byte[DiffCase.BLOCK_SIZE];
-            for (int i = 0; i < o.mem.length; i++) o.mem[i] = (byte) memory.read8(DiffCase.BLOCK_ADDR + i);
+            for (int i = 0; i < o.mem.length; i++) o.mem[i] = (byte) memory.read8(c.blockAddr() + i);
         }
         if (c.fx != null && o.error == null) {
             try {

@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 /**
  * Forms that 64-bit mode cannot run (invalid there, or with a different stack width), checked
  * against the 32-bit build of the host harness: BCD adjustments, INC/DEC 40-4F, 32-bit PUSH/POP,
- * PUSHAD/POPAD, PUSHFD/POPFD, ENTER/LEAVE, CALL/RET, INTO, BOUND, 16-bit addressing (LEA).
+ * PUSHAD/POPAD, PUSHFD/POPFD, ENTER/LEAVE, CALL/RET, INTO, BOUND, and 16-bit addressing (0x67:
+ * ModRM forms, string instructions on SI/DI/CX, XLAT, LOOP/JCXZ on CX, LEA).
  * The stack is the host's real one, so only the ESP change and values that travel through the
  * stack into registers are compared.
  */
@@ -23,6 +24,7 @@ final class Host32Forms {
         stack(f);
         controlTransfer(f);
         checks(f);
+        addressSize16(f);
         add(f, "lea r32,m (16-bit addressing)", c -> {
             c.b(0x67, 0x8D);
             int mod = c.rnd.nextInt(3), rm = c.rnd.nextInt(8);
@@ -35,6 +37,54 @@ final class Host32Forms {
 
     private static void add(List<DiffForm> f, String name, Consumer<CaseBuilder> g) {
         f.add(new DiffForm(name, false, true, g));
+    }
+
+    // ------------------------------------------------------------------ 16-bit addressing (0x67 in 32-bit code)
+
+    private static void addressSize16(List<DiffForm> f) {
+        add(f, "add m32,r32 (a16)", c -> {
+            c.b(0x67, 0x01);
+            int g = c.reg();
+            int off = c.modrmMem16(g, 4);
+            c.memPut(off, 32, c.val(32));
+        });
+        add(f, "mov r16,m16 (a16)", c -> {
+            c.b(0x67, 0x66, 0x8B);
+            c.modrmMem16(c.reg(), 2);
+        });
+        add(f, "movzx r32,m8 / inc m8 (a16)", c -> {
+            c.b(0x67);
+            if (c.chance(50)) { c.b(0x0F, 0xB6); c.modrmMem16(c.reg(), 1); }
+            else { c.b(0xFE); c.modrmMem16(0, 1); }
+        });
+        add(f, "shl m16,cl (a16)", c -> {
+            c.b(0x67, 0x66, 0xD3);
+            int off = c.modrmMem16(4, 2);
+            c.memPut(off, 16, c.val(16));
+            c.set(8, ECX, c.count(16));
+            // CL is free to hold the count: 16-bit addressing uses only BX, BP, SI and DI.
+            c.c.undefFlags = IntegerForms.shiftUndefined(4, 16, c.get(8, ECX));
+        });
+        String[] names = {"movsb", "stosw", "lodsd", "scasb", "cmpsw"};
+        int[][] ops = {{0xA4, 8, 1}, {0xAB, 16, 2}, {0xAD, 32, 4}, {0xAE, 8, 1}, {0xA7, 16, 2}};
+        for (int k = 0; k < names.length; k++) {
+            final int[] op = ops[k];
+            final boolean cmp = k >= 3;
+            add(f, "rep " + names[k] + " (a16: si/di/cx)", c -> IntegerForms.stringCase(c, op[0], op[1], op[2], 1, cmp, true));
+            add(f, names[k] + " (a16)", c -> IntegerForms.stringCase(c, op[0], op[1], op[2], 0, cmp, true));
+        }
+        add(f, "repne scasb (a16)", c -> IntegerForms.stringCase(c, 0xAE, 8, 1, 2, true, true));
+        add(f, "xlat (a16: bx)", c -> {
+            c.b(0x67, 0xD7);
+            c.mem();
+            c.c.lowBlock = true;
+            c.set(16, EBX, DiffCase.LOW_BLOCK_ADDR);
+        });
+        add(f, "loop/loope/loopne/jcxz (a16: cx)", c -> {
+            c.b(0x67, 0xE0 + c.rnd.nextInt(4));
+            c.set(16, ECX, c.pick(0, 1, 2, 0xFFFF, c.rnd.nextInt(0x10000)));
+            c.branchDisp(8);
+        });
     }
 
     // ------------------------------------------------------------------ DAA DAS AAA AAS AAM AAD

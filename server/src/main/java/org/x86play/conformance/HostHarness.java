@@ -97,7 +97,7 @@ final class HostHarness {
                 for (DiffCase c : cases) {
                     java.util.Arrays.fill(rec, (byte) 0);
                     byte[] code = c.hostCode();
-                    int flags = (c.fx != null ? 1 : 0) | (c.mem != null ? 2 : 0);
+                    int flags = (c.fx != null ? 1 : 0) | (c.mem != null ? 2 : 0) | (c.lowBlock ? 4 : 0);
                     put32(rec, 0, flags);
                     put32(rec, 4, code.length);
                     System.arraycopy(code, 0, rec, 8, code.length);

@@ -809,18 +809,28 @@ final class IntegerForms {
         stringCase(c, 0xA4, 8, 1, 0, false, true, true);
     }
 
-    private static void stringCase(CaseBuilder c, int op, int bits, int bytes, int rep, boolean cmp,
+    static void stringCase(CaseBuilder c, int op, int bits, int bytes, int rep, boolean cmp,
                                    boolean usesSrc, boolean usesDst) {
+        stringCase(c, op, bits, bytes, rep, cmp, false);
+    }
+
+    /**
+     * A string instruction with pointers and count inside the block. With {@code a16} (0x67 in
+     * 32-bit code) it uses SI, DI and CX only: their upper halves stay random and must survive.
+     */
+    static void stringCase(CaseBuilder c, int op, int bits, int bytes, int rep, boolean cmp, boolean a16) {
+        if (a16) c.b(0x67);
         if (rep == 1) c.b(0xF3);
         if (rep == 2) c.b(0xF2);
         c.osize(bits);
         c.b(op);
-        c.c.addr32 = true;
+        c.c.addr32 = !a16;
+        c.c.lowBlock = a16;
         byte[] m = c.mem();
         boolean down = (c.c.eflags & DF) != 0;
         int maxCount = 12;
         int count = rep != 0 ? c.rnd.nextInt(maxCount + 1) : 1;
-        if (rep != 0) c.c.regs[ECX] = count;
+        if (rep != 0) c.set(a16 ? 16 : 32, ECX, count);
         int span = maxCount * bytes;
         // Source in the lower half, destination in the upper half, so that copies never overlap.
         int si = down ? span - bytes + c.rnd.nextInt(DiffCase.BLOCK_SIZE / 2 - span) : c.rnd.nextInt(DiffCase.BLOCK_SIZE / 2 - span);
@@ -829,8 +839,8 @@ final class IntegerForms {
             int d2 = si + (c.rnd.nextInt(3) - 1) * bytes;
             if (d2 >= (down ? span - bytes : 0) && d2 + (down ? bytes : span) <= DiffCase.BLOCK_SIZE) di = d2;
         }
-        c.c.regs[ESI] = DiffCase.BLOCK_ADDR + si;
-        c.c.regs[EDI] = DiffCase.BLOCK_ADDR + di;
+        c.set(a16 ? 16 : 32, ESI, c.c.blockAddr() + si);
+        c.set(a16 ? 16 : 32, EDI, c.c.blockAddr() + di);
         if (cmp) {
             // Make the compared elements mostly equal so that REPE/REPNE stop at interesting places.
             int step = down ? -bytes : bytes;

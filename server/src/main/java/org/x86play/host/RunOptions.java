@@ -2,10 +2,11 @@ package org.x86play.host;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.x86play.machine.Machine;
 
 /** The options of {@code ./vmm run}, parsed and bounds-checked (QEMU-like names, {@code --opt value} or {@code --opt=value}). */
 public final class RunOptions {
-    public static final int DEFAULT_MEM_MB = 128, MIN_MEM_MB = 2, MAX_MEM_MB = 2047;
+    public static final int DEFAULT_MEM_MB = 128, MIN_MEM_MB = 2, MAX_MEM_MB = Machine.MAX_MEMORY >> 20;
 
     public int memMb = DEFAULT_MEM_MB;
     public String bios;

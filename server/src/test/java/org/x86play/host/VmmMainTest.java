@@ -85,7 +85,7 @@ class VmmMainTest {
             {"run", "--frob", "1"}, {"unknown option --frob"},
             {"run", "--kernel", "bzImage"}, {"--kernel is not yet supported"},
             {"run", "--initrd", "x"}, {"--initrd is not yet supported"},
-            {"run", "--bios", "x.bin", "--mem", "0"}, {"--mem must be between 2 and 2047"},
+            {"run", "--bios", "x.bin", "--mem", "0"}, {"--mem must be between 2 and 1024"},
             {"run", "--bios", "x.bin", "--mem", "lots"}, {"--mem needs a number"},
             {"run", "--bios", "x.bin", "--serial", "tcp"}, {"--serial must be stdio or none"},
             {"run", "--bios", "x.bin", "--post-port", "0x10000"}, {"--post-port must be between 0 and 65535"},

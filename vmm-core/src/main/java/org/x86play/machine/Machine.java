@@ -13,6 +13,10 @@ import org.x86play.devices.debug.PostCodePort;
 import org.x86play.devices.serial.Uart16550;
 import org.x86play.io.IoBus;
 import org.x86play.memory.PhysicalMemory;
+import org.x86play.translate.BlockCacheEngine;
+import org.x86play.translate.ExecStats;
+import org.x86play.translate.ExecutionEngine;
+import org.x86play.translate.InterpreterEngine;
 
 /**
  * A PC assembled from the core's parts: RAM, the I/O bus, one CPU and the platform devices
@@ -25,6 +29,8 @@ public final class Machine {
     /** Host clock and input are looked at every this many steps (a power of two). */
     static final int CHECK_INTERVAL = 4096;
     public static final int MIN_BIOS = 64 << 10, MAX_BIOS = 16 << 20;
+    /** Guest RAM bounds (the physical memory holds at most 1 GiB of RAM). */
+    public static final int MIN_MEMORY = 1 << 20, MAX_MEMORY = 1 << 30;
     /** Size of the firmware alias below 1 MiB (PC convention: 0xE0000..0xFFFFF). */
     static final int LOW_ALIAS = 128 << 10;
 
@@ -39,17 +45,37 @@ public final class Machine {
     private InterruptController interrupts;
     private InstructionTrace trace;
     private IntConsumer serialOutput;
+    /** Executes instructions for {@link #run}: the interpreter or the block translation cache. */
+    private ExecutionEngine engine;
+    /** External interrupts delivered by {@link #run}. */
+    private long interruptsDelivered;
+    /** Default for new machines: block translation cache on. */
+    public static final boolean TCACHE_DEFAULT = true;
 
-    /** @param memoryBytes guest RAM size in bytes (at least 1 MiB) */
+    /** @param memoryBytes guest RAM size in bytes, 1 MiB to 1 GiB */
     public Machine(int memoryBytes) {
-        if (memoryBytes < (1 << 20)) throw new IllegalArgumentException("guest RAM must be at least 1 MiB, got " + memoryBytes + " bytes");
+        if (memoryBytes < MIN_MEMORY || memoryBytes > MAX_MEMORY) {
+            throw new IllegalArgumentException("guest RAM must be 1 MiB to 1 GiB, got " + memoryBytes + " bytes");
+        }
         memory = new PhysicalMemory(memoryBytes);
         io = new IoBus();
         cpu = new Cpu(memory, io);
         io.register(Uart16550.COM1, 8, com1);
         io.register(DebugExitPort.DEFAULT_PORT, 1, debugExit);
         io.register(postPort, 1, postCodes);
+        setTranslationCache(TCACHE_DEFAULT);
     }
+
+    /** Runs guest code through the block translation cache (true) or the plain interpreter (false). */
+    public void setTranslationCache(boolean on) {
+        if (engine != null && (engine instanceof BlockCacheEngine) == on) return;
+        engine = on ? new BlockCacheEngine(cpu) : new InterpreterEngine(cpu);
+    }
+
+    public ExecutionEngine engine() { return engine; }
+
+    /** Execution counters (instructions, block cache, TLB, interrupts) since this machine was built. */
+    public ExecStats stats() { return new ExecStats(cpu, engine, interruptsDelivered); }
 
     /**
      * Maps a firmware ROM at the top of the 4 GiB space (base 2^32 - size), its last 128 KiB (or
@@ -131,6 +157,7 @@ public final class Machine {
         final Cpu cpu = this.cpu;
         final InstructionTrace trace = this.trace;
         final InterruptController pic = interrupts;
+        final ExecutionEngine engine = this.engine;
         debugExit.clear();
         long steps = 0;
         int i = 0; // position in the current chunk: steps + i instructions have completed
@@ -147,7 +174,7 @@ public final class Machine {
                 }
                 for (i = 0; i < chunk; i++) {
                     if (trace != null && !cpu.halted) trace.record(cpu);
-                    cpu.step();
+                    engine.step();
                     if (debugExit.exitRequested()) {
                         return result(RunResult.Reason.DEBUG_EXIT, debugExit.exitCode(),
                                 "guest wrote 0x" + Integer.toHexString(debugExit.exitCode() >>> 1)
@@ -156,6 +183,7 @@ public final class Machine {
                     if (pic != null && (cpu.flags.getSystem() & Cpu.IF) != 0 && !cpu.interruptShadow && pic.hasInterrupt()) {
                         // External interrupts are recognised between instructions (SDM Vol. 3 §6.9); delivery clears halted.
                         cpu.system.deliverExternalInterrupt(pic.acknowledge() & 0xFF);
+                        interruptsDelivered++;
                     } else if (cpu.halted) {
                         String why = haltedForever(pic);
                         if (why != null) return result(RunResult.Reason.HALTED_FOREVER, 0, why, steps + i + 1);

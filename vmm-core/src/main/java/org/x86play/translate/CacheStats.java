@@ -30,12 +30,14 @@ public final class CacheStats {
 
     @Override
     public String toString() {
-        return String.format("lookups=%s hits=%s (%.2f%%) translated=%d blocks/%d insns, block executions=%s,"
-                        + " block insns=%s, interpreted=%s, inval: cpu-write=%d other-write=%d map=%d capacity=%d hot-page=%d,"
-                        + " hot pages=%d, writes filtered=%d",
-                u(lookups), u(hits), hitRate(), blocksTranslated, instructionsTranslated, u(blockExecutions),
-                u(blockInstructions), u(interpretedSteps), invalCpuWrite, invalOtherWrite, invalMapChange,
-                invalCapacity, invalHotPage, hotPages, writesFiltered);
+        long r = Math.round(hitRate() * 100);   // no String.format: keep the core TeaVM-friendly
+        String rate = (r / 100) + "." + (r % 100 < 10 ? "0" : "") + (r % 100);
+        return "lookups=" + u(lookups) + " hits=" + u(hits) + " (" + rate + "%) translated=" + u(blocksTranslated)
+                + " blocks/" + u(instructionsTranslated) + " insns, block executions=" + u(blockExecutions)
+                + ", block insns=" + u(blockInstructions) + ", interpreted=" + u(interpretedSteps)
+                + ", invalidated: cpu-write=" + invalCpuWrite + " other-write=" + invalOtherWrite
+                + " map-change=" + invalMapChange + " capacity=" + invalCapacity + " hot-page=" + invalHotPage
+                + ", hot pages=" + hotPages + ", writes filtered=" + u(writesFiltered);
     }
 
     private static String u(int v) { return Integer.toUnsignedString(v); }

@@ -27,8 +27,7 @@ public final class Pic8259 {
     Pic8259(boolean master) { this.master = master; }
 
     void reset() {
-        irr = isr = imr = 0;
-        lines = 0;
+        irr = isr = imr = 0; // input levels stay: after ICW1 an edge input needs a new rising edge
         ltim = false;
         levelMask = elcr;
         vectorBase = 0;
@@ -81,11 +80,13 @@ public final class Pic8259 {
         int candidate = highest(req);
         // In special mask mode, levels masked in IMR do not block lower ones (8259A "special mask mode").
         int blocking = specialMask ? isr & ~imr : isr;
-        // Special fully nested mode (master): a request from the slave is honoured while its level is in service.
-        if (specialFullyNested && master && !single) blocking &= ~(icw3 & (1 << candidate));
         int inService = highest(blocking);
-        if (inService >= 0 && rank(inService) <= rank(candidate)) {
-            if (!(specialFullyNested && master && inService == candidate && (icw3 & (1 << candidate)) != 0)) return -1;
+        if (inService >= 0) {
+            int a = rank(inService), b = rank(candidate);
+            // Special fully nested mode (master): the slave may interrupt while its own level is in service.
+            boolean nestedSlave = specialFullyNested && master && !single && inService == candidate
+                    && (icw3 & (1 << candidate)) != 0;
+            if (a < b || (a == b && !nestedSlave)) return -1;
         }
         return candidate;
     }
