@@ -39,6 +39,9 @@ final class DiffCompare {
     /** Null when the outcomes agree, else a short reason (a documented skip starts with {@link #SKIP}). */
     static String compare(DiffCase c, DiffCase.Outcome h, DiffCase.Outcome e) {
         if (h.status == DiffCase.UNSUPPORTED) return SKIP + "host cannot map the block below 64 KiB for 16-bit addressing (vm.mmap_min_addr)";
+        if (h.status == SIGILL && !c.host32 && e.status < 0 && !HostHarness.hostHasLahf64() && usesLahfSahf(c)) {
+            return SKIP + "host CPU lacks LAHF/SAHF in 64-bit mode (no lahf_lm)";
+        }
         if (e.error != null) return "emulator: " + e.error;
         boolean hostFault = h.status != 0 && h.status != DiffCase.TAKEN;
         if (hostFault) {
@@ -86,6 +89,11 @@ final class DiffCompare {
             diff.append(x);
         }
         return diff.length() == 0 ? null : diff.toString().trim();
+    }
+
+    private static boolean usesLahfSahf(DiffCase c) {
+        for (int i = 0; i < c.codeLen; i++) if ((c.code[i] & 0xFE) == 0x9E) return true;
+        return false;
     }
 
     static String vectorName(int v) {

@@ -21,6 +21,7 @@ final class Host32Forms {
         List<DiffForm> f = new ArrayList<>();
         bcd(f);
         incDec(f);
+        singleStep(f);
         stack(f);
         controlTransfer(f);
         checks(f);
@@ -116,6 +117,21 @@ final class Host32Forms {
 
     private static int bcdByte(CaseBuilder c) {
         return c.chance(80) ? c.rnd.nextInt(10) << 4 | c.rnd.nextInt(10) : c.rnd.nextInt(256);
+    }
+
+    // ------------------------------------------------------------------ single-step trap
+
+    /**
+     * POPFD setting TF: the trap comes after the instruction that follows POPFD (SDM Vol. 3
+     * §17.3.1.4), so the first INC retires and the second does not; #DB on both sides (Linux: SIGTRAP).
+     */
+    private static void singleStep(List<DiffForm> f) {
+        add(f, "popfd (TF=1); inc; inc (#DB after the first inc)", c -> {
+            int r = c.reg();
+            c.set(32, r, (c.rnd.nextInt() & (ARITH | DF)) | 0x302);
+            int a = c.regExcept(1 << r), b = c.regExcept(1 << r | 1 << a);
+            c.b(0x50 + r, 0x9D, 0x40 + a, 0x40 + b);
+        });
     }
 
     // ------------------------------------------------------------------ INC/DEC 40-4F

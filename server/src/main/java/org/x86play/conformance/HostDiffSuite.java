@@ -10,10 +10,12 @@ import org.x86play.cpu.decoder.Disassembler;
 
 /**
  * Differential testing against the host CPU: random cases of every instruction form in
- * {@link IntegerForms} and {@link X87Forms} run on the real processor (through the native
- * harness {@code server/src/main/c/hostdiff.c}) and on the emulator, then registers, the
- * arithmetic flags (minus those the SDM calls undefined for the case), the memory block, the
- * x87 state and the raised exception are compared.
+ * {@link IntegerForms}, {@link SequenceForms}, {@link Host32Forms} and {@link X87Forms} run on the
+ * real processor (through the native harness {@code server/src/main/c/hostdiff.c}, 64-bit build,
+ * or its 32-bit build for what 64-bit mode lacks) and on the emulator ({@link EmulatorRunner});
+ * then the registers, the arithmetic flags and DF (minus those the SDM calls undefined for the
+ * case), EIP (instruction length, branch taken or not), the memory block, the x87 state and the
+ * raised exception are compared ({@link DiffCompare}).
  * <p>
  * Replay a run with {@code -Dx86play.seed=N}; restrict it to forms whose name contains a
  * string with {@code -Dx86play.forms=text} (comma-separated alternatives).

@@ -36,7 +36,19 @@ final class HostHarness {
         return null;
     }
 
-    private static Boolean intel;
+    private static Boolean intel, lahf;
+
+    /** LAHF/SAHF exist in 64-bit mode only with CPUID.80000001H:ECX.LAHF-SAHF (Linux: "lahf_lm"). */
+    static synchronized boolean hostHasLahf64() {
+        if (lahf == null) {
+            try {
+                lahf = Files.readString(Paths.get("/proc/cpuinfo")).contains(" lahf_lm");
+            } catch (IOException | RuntimeException e) {
+                lahf = true;
+            }
+        }
+        return lahf;
+    }
 
     /** True when /proc/cpuinfo names an Intel processor (the oracle for Intel-specific behaviour). */
     static synchronized boolean hostIsIntel() {
@@ -110,6 +122,16 @@ final class HostHarness {
             }
             Process p = new ProcessBuilder(binary.toString()).redirectInput(in.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            // A hung harness (it should never hang: every case ends in a stub or a signal) must not hang the suite.
+            Thread watchdog = new Thread(() -> {
+                try {
+                    if (!p.waitFor(120, TimeUnit.SECONDS)) p.destroyForcibly();
+                } catch (InterruptedException ignored) {
+                    // the batch finished first
+                }
+            }, "hostdiff-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
             List<DiffCase.Outcome> out = new ArrayList<>(cases.size());
             try (DataInputStream is = new DataInputStream(new BufferedInputStream(p.getInputStream(), 1 << 16))) {
                 byte[] head = new byte[40];

@@ -671,6 +671,26 @@ final class IntegerForms {
             rm(c, g, 32, c.chance(50), 0);
         });
         add(f, "pause (f3 90)", c -> c.b(0xF3, 0x90));
+        // An instruction may be at most 15 bytes long; a longer one raises #GP(0) (SDM Vol. 2 §2.3.11).
+        add(f, "add r32,r32 with redundant prefixes (up to 15 bytes)", c -> {
+            int n = c.rnd.nextInt(14);
+            for (int i = 0; i < n; i++) c.b(c.pick(0x26, 0x2E, 0x36, 0x3E, 0xF3));
+            c.b(0x01);
+            c.modrmReg(c.reg(), c.reg());
+        });
+        add(f, "16-byte instruction (#GP)", c -> {
+            for (int i = 0; i < 14; i++) c.b(c.pick(0x26, 0x36, 0x3E, 0x66));
+            c.b(0x01);
+            c.modrmReg(c.reg(), c.reg());
+        });
+        add(f, "rep movsw (prefix order 66 f3 / f3 66)", c -> {
+            boolean swap = c.chance(50);
+            IntegerForms.stringCase(c, 0xA5, 16, 2, 1, false, true, true);
+            if (swap) { // stringCase emitted F3 66 A5: reorder to 66 F3 A5
+                c.c.code[0] = 0x66;
+                c.c.code[1] = (byte) 0xF3;
+            }
+        });
         // Lockable read-modify-write forms with a memory destination (SDM "LOCK" list).
         add(f, "lock add/or/adc/sbb/and/sub/xor m,imm", c -> {
             int bits = c.pick(8, 16, 32), op = c.rnd.nextInt(7);

@@ -32,7 +32,34 @@ final class X87Forms {
         loadsAndStores(f);
         compares(f);
         unaryAndControl(f);
+        addressSize16(f);
         return f;
+    }
+
+    /** x87 memory operands with 16-bit addressing (0x67 in 32-bit code; the 32-bit host harness). */
+    private static void addressSize16(List<DiffForm> f) {
+        f.add(new DiffForm("x87 fld m64fp (a16)", true, true, c -> {
+            fxImage(c, 0, 1);
+            c.b(0x67, 0xDD);
+            int off = c.modrmMem16(0, 8);
+            long v = f64(c);
+            c.memPut(off, 32, (int) v);
+            c.memPut(off + 4, 32, (int) (v >>> 32));
+            c.c.undefFsw |= C023;
+        }));
+        f.add(new DiffForm("x87 fstp m80fp (a16)", true, true, c -> {
+            fxImage(c, 1, 0);
+            c.b(0x67, 0xDB);
+            c.modrmMem16(7, 10);
+            c.c.undefFsw |= C023;
+        }));
+        f.add(new DiffForm("x87 fiadd m16int (a16)", true, true, c -> {
+            fxImage(c, 1, 0);
+            c.b(0x67, 0xDE);
+            int off = c.modrmMem16(0, 2);
+            c.memPut(off, 16, c.val(16));
+            c.c.undefFsw |= C023;
+        }));
     }
 
     private static void form(List<DiffForm> f, String name, int reads, int pushes, int undefC, Body body) {

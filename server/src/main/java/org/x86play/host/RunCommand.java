@@ -51,6 +51,7 @@ final class RunCommand {
             throw new UsageException((o.bios != null ? o.bios : o.multiboot) + ": " + e.getMessage());
         }
         m.setTrace(o.trace);
+        if (o.tcache != null) m.setTranslationCache(o.tcache);
         m.setPostCodeListener(code -> {
             err.printf("POST 0x%02X%n", code);
             err.flush();
@@ -75,6 +76,10 @@ final class RunCommand {
             if (flusher != null) flusher.stop();
         }
         report(r, m.trace());
+        if (o.stats) {
+            err.print(m.stats().format());
+            err.flush();
+        }
         return ExitStatus.of(r);
     }
 

@@ -17,6 +17,10 @@ public final class RunOptions {
     public long timeoutMillis;
     public long maxInstructions;
     public int trace;
+    /** Block translation cache: null = the machine's default, else on/off. */
+    public Boolean tcache;
+    /** Print execution counters to stderr at the end of the run. */
+    public boolean stats;
 
     public static RunOptions parse(String[] args) throws UsageException {
         RunOptions o = new RunOptions();
@@ -68,6 +72,16 @@ public final class RunOptions {
                     break;
                 case "--trace":
                     o.trace = (int) number(opt, value(a, i++), 1, org.x86play.machine.InstructionTrace.MAX_ENTRIES);
+                    break;
+                case "--tcache": {
+                    String v = value(a, i++);
+                    if (v.equals("on")) o.tcache = Boolean.TRUE;
+                    else if (v.equals("off")) o.tcache = Boolean.FALSE;
+                    else throw new UsageException("--tcache must be on or off, got '" + v + "'");
+                    break;
+                }
+                case "--stats":
+                    o.stats = true;
                     break;
                 default:
                     if (opt.startsWith("-")) throw new UsageException("unknown option " + opt + " (see ./vmm help)");

@@ -69,6 +69,7 @@ public final class Machine {
     /** Runs guest code through the block translation cache (true) or the plain interpreter (false). */
     public void setTranslationCache(boolean on) {
         if (engine != null && (engine instanceof BlockCacheEngine) == on) return;
+        if (engine != null) engine.detach();
         engine = on ? new BlockCacheEngine(cpu) : new InterpreterEngine(cpu);
     }
 

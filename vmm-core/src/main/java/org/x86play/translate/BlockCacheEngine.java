@@ -54,6 +54,12 @@ public final class BlockCacheEngine implements ExecutionEngine {
     @Override public CacheStats cacheStats() { return stats; }
 
     @Override
+    public void detach() {
+        cache.flushAll();
+        cur = null;
+    }
+
+    @Override
     public void step() {
         final Cpu cpu = this.cpu;
         if (cpu.halted) return;

@@ -13,4 +13,7 @@ public interface ExecutionEngine {
 
     /** Block cache counters, or null for the plain interpreter. */
     CacheStats cacheStats();
+
+    /** The machine switches to another engine: drop hooks into memory (watched pages). */
+    default void detach() {}
 }

@@ -1,0 +1,91 @@
+package org.x86play.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.x86play.cpu.Cpu;
+import org.x86play.machine.Machine;
+import org.x86play.machine.RunLimits;
+import org.x86play.machine.RunResult;
+import org.x86play.translate.CacheStats;
+
+/**
+ * Every bare-metal program (the smc_* ones included) run with the block translation cache off and on:
+ * identical COM1 output, end of run, instruction count and final architectural registers; and the smc_*
+ * programs pass all their checks.
+ */
+class TcacheEquivalenceTest {
+    record Outcome(String serial, RunResult result, int[] regs, CacheStats stats) {}
+
+    static Outcome run(byte[] image, boolean tcache) {
+        ByteArrayOutputStream serial = new ByteArrayOutputStream();
+        Machine m = new Machine(16 << 20);
+        m.setTranslationCache(tcache);
+        m.loadBios(image);
+        m.setSerialOutput(serial::write);
+        RunResult r = m.run(new RunLimits().maxInstructions(BareMetalSuite.MAX_INSTRUCTIONS).timeoutMillis(60_000));
+        Cpu c = m.cpu;
+        int[] regs = new int[16];
+        System.arraycopy(c.reg, 0, regs, 0, 8);
+        regs[8] = c.eip;
+        regs[9] = c.getEflags();
+        regs[10] = c.cr0;
+        regs[11] = c.cr3;
+        for (int s = 0; s < 4; s++) regs[12 + s] = c.seg[s].selector;
+        return new Outcome(serial.toString(StandardCharsets.ISO_8859_1), r, regs, m.engine().cacheStats());
+    }
+
+    @Test
+    void everyProgramGivesIdenticalResultsWithTheCacheOnAndOff() throws IOException {
+        Path root = Path.of(System.getProperty("x86play.root", ".."));
+        Path src = root.resolve("vmm-core/src/test/baremetal");
+        List<Path> sources;
+        try (Stream<Path> s = Files.list(src)) {
+            sources = s.filter(p -> p.getFileName().toString().endsWith(".asm")).sorted().toList();
+        }
+        Path build = Files.createTempDirectory("x86play-tcache");
+        int smc = 0;
+        try {
+            for (Path asm : sources) {
+                String name = asm.getFileName().toString().replace(".asm", "");
+                Path bin = build.resolve(name + ".bin");
+                String err = BareMetalSuite.assemble(src, asm, bin);
+                Assumptions.assumeFalse(err != null && err.startsWith("nasm not found"), "nasm is not installed");
+                assertEquals(null, err, name);
+                byte[] image = Files.readAllBytes(bin);
+                Outcome off = run(image, false);
+                Outcome on = run(image, true);
+                System.out.printf("%-12s %-13s %9d insns  %s%n", name, on.result.reason, on.result.instructions, on.stats);
+                assertEquals(off.serial, on.serial, name + ": serial output");
+                assertEquals(off.result.reason, on.result.reason, name + ": end of run");
+                assertEquals(off.result.exitCode, on.result.exitCode, name + ": exit code");
+                assertEquals(off.result.instructions, on.result.instructions, name + ": instruction count");
+                assertArrayEquals(off.regs, on.regs, name + ": final registers");
+                assertTrue(on.stats.blockExecutions != 0, name + ": the cache was used");
+                if (name.startsWith("smc_")) {
+                    smc++;
+                    assertEquals(RunResult.Reason.DEBUG_EXIT, on.result.reason, name + ": " + on.result.message);
+                    assertTrue(on.serial.contains("PASS "), name + " passed nothing");
+                    assertFalse(on.serial.contains("FAIL"), name + ":\n" + on.serial);
+                }
+            }
+        } finally {
+            try (Stream<Path> s = Files.list(build)) {
+                for (Path p : s.toList()) Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(build);
+        }
+        assertTrue(smc >= 2, "smc_* programs found");
+    }
+}
