@@ -21,6 +21,13 @@ final class Block {
     boolean valid = true;
     /** Hash bucket chain and per-page list. */
     Block hashNext, pageNext;
+    /**
+     * Direct successors seen after this block (e.g. a branch's taken and fall-through targets): EIP and block.
+     * Only a hint: followed only if the successor is still valid and its physical key matches what the
+     * current CS:EIP maps to (see {@link BlockCacheEngine}).
+     */
+    int succEip0 = -1, succEip1 = -1;
+    Block succ0, succ1;
 
     Block(int key, boolean code32, Instruction[] insns, int[] ends, int count) {
         this.key = key;

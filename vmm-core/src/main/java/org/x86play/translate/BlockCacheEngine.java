@@ -37,7 +37,9 @@ public final class BlockCacheEngine implements ExecutionEngine {
     /** Cursor: block, index of the next instruction, its EIP, and the context the block was entered in. */
     private Block cur;
     private int idx, nextEip;
-    private int curBase, curLimit, curAttr, curCpl, curFlushes;
+    private int curBase, curLimit, curAttr, curCpl, curFlushes, curInvlpgs;
+    /** Linear address and store index where the current chain of blocks was entered (for {@link #follow}). */
+    private int curLinear, curKey;
 
     public BlockCacheEngine(Cpu cpu) {
         this.cpu = cpu;
@@ -66,18 +68,24 @@ public final class BlockCacheEngine implements ExecutionEngine {
         Block b = cur;
         int i = idx;
         final SegmentCache cs = this.cs;
-        if (b == null || i >= b.count || !b.valid || cpu.eip != nextEip || cs.base != curBase
-                || cs.limit != curLimit || cs.attributes != curAttr || cpu.cpl != curCpl
-                || mmuStats.tlbFlushes != curFlushes) {
-            b = enter();
-            if (b == null) {
-                cur = null;
-                stats.interpretedSteps++;
-                cache.cpuExecuting = true;
-                interpreter.step();
-                cache.cpuExecuting = false;
-                return;
+        // Context of the block entry still holds: same CS, CPL, no TLB flush or INVLPG since.
+        boolean same = b != null && cs.base == curBase && cs.limit == curLimit && cs.attributes == curAttr
+                && cpu.cpl == curCpl && mmuStats.tlbFlushes == curFlushes && mmuStats.invlpgs == curInvlpgs;
+        if (!same || i >= b.count || !b.valid || cpu.eip != nextEip) {
+            Block next = same && i >= b.count ? follow(b, cpu.eip) : null;
+            if (next == null) {
+                next = enter();
+                if (next == null) {
+                    cur = null;
+                    stats.interpretedSteps++;
+                    cache.cpuExecuting = true;
+                    interpreter.step();
+                    cache.cpuExecuting = false;
+                    return;
+                }
+                if (same && i >= b.count) link(b, next, cpu.eip);
             }
+            cur = b = next;
             i = 0;
         }
         idx = i + 1;
@@ -86,6 +94,50 @@ public final class BlockCacheEngine implements ExecutionEngine {
         cache.cpuExecuting = true;
         interpreter.stepDecoded(b.insns[i]);
         cache.cpuExecuting = false;
+    }
+
+    /**
+     * Block chaining: the successor of {@code b} at {@code eip} without MMU translation or hash lookup. Allowed
+     * only inside the linear page the current chain was entered in (same CS, CPL and no TLB flush/INVLPG since:
+     * so the same physical frame), and only if the cached successor is valid and starts at exactly the
+     * physical byte {@code eip} maps to.
+     */
+    private Block follow(Block b, int eip) {
+        Block s;
+        if (b.succEip0 == eip) s = b.succ0;
+        else if (b.succEip1 == eip) s = b.succ1;
+        else return null;
+        int lin = curBase + eip;
+        if (!s.valid || ((lin ^ curLinear) & ~PhysicalMemory.PAGE_MASK) != 0
+                || s.key != ((curKey & ~PhysicalMemory.PAGE_MASK) | (lin & PhysicalMemory.PAGE_MASK))
+                || !fits(s, eip, curLimit)) {
+            return null;
+        }
+        stats.chained++;
+        stats.blockExecutions++;
+        nextEip = eip;
+        return s;
+    }
+
+    /** Remembers {@code next} as a successor of {@code b} (two slots, the older one replaced). */
+    private static void link(Block b, Block next, int eip) {
+        if (b.succEip0 == eip) {
+            b.succ0 = next;
+        } else if (b.succEip1 == eip) {
+            b.succ1 = next;
+        } else {
+            b.succEip1 = b.succEip0;
+            b.succ1 = b.succ0;
+            b.succEip0 = eip;
+            b.succ0 = next;
+        }
+    }
+
+    /** The whole block, entered at {@code eip}, lies within the CS limit and (16-bit code) the 64 KiB IP space. */
+    private static boolean fits(Block b, int eip, int limit) {
+        int end = eip + b.length - 1;
+        return Integer.compareUnsigned(end, limit) <= 0 && Integer.compareUnsigned(end, eip) >= 0
+                && (b.code32 || Integer.compareUnsigned(end, 0xFFFF) <= 0);
     }
 
     /**
@@ -117,11 +169,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
             if (b == null) return null;
         }
         // The same bytes reached through another CS:EIP: the whole block must fit this limit and IP space.
-        int end = eip + b.length - 1;
-        if (Integer.compareUnsigned(end, limit) > 0 || Integer.compareUnsigned(end, eip) < 0
-                || (!code32 && Integer.compareUnsigned(end, 0xFFFF) > 0)) {
-            return null;
-        }
+        if (!fits(b, eip, limit)) return null;
         stats.blockExecutions++;
         cur = b;
         nextEip = eip;
@@ -130,6 +178,9 @@ public final class BlockCacheEngine implements ExecutionEngine {
         curAttr = cs.attributes;
         curCpl = cpu.cpl;
         curFlushes = mmuStats.tlbFlushes;
+        curInvlpgs = mmuStats.invlpgs;
+        curLinear = cs.base + eip;
+        curKey = key;
         return b;
     }
 }

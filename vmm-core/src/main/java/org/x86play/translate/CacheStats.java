@@ -4,6 +4,8 @@ package org.x86play.translate;
 public final class CacheStats {
     /** Block entries looked up in the hash table, and how many were found there. */
     public int lookups, hits;
+    /** Block entries through a chained successor link (no MMU translation, no hash lookup). */
+    public int chained;
     public int blocksTranslated, instructionsTranslated;
     /** Times a block was entered (from its start). */
     public int blockExecutions;
@@ -17,22 +19,24 @@ public final class CacheStats {
     public int hotPages;
 
     public void clear() {
-        lookups = hits = blocksTranslated = instructionsTranslated = blockExecutions = 0;
+        lookups = hits = chained = blocksTranslated = instructionsTranslated = blockExecutions = 0;
         blockInstructions = interpretedSteps = writesFiltered = 0;
         invalCpuWrite = invalOtherWrite = invalMapChange = invalCapacity = invalHotPage = hotPages = 0;
     }
 
-    /** Hits / lookups in percent (0 when nothing was looked up). */
+    /** Block entries served from the cache (hash hits and chained entries) per block entry, in percent. */
     public double hitRate() {
-        long l = Integer.toUnsignedLong(lookups);
-        return l == 0 ? 0 : 100.0 * Integer.toUnsignedLong(hits) / l;
+        long c = Integer.toUnsignedLong(chained);
+        long l = Integer.toUnsignedLong(lookups) + c;
+        return l == 0 ? 0 : 100.0 * (Integer.toUnsignedLong(hits) + c) / l;
     }
 
     @Override
     public String toString() {
         long r = Math.round(hitRate() * 100);   // no String.format: keep the core TeaVM-friendly
         String rate = (r / 100) + "." + (r % 100 < 10 ? "0" : "") + (r % 100);
-        return "lookups=" + u(lookups) + " hits=" + u(hits) + " (" + rate + "%) translated=" + u(blocksTranslated)
+        return "lookups=" + u(lookups) + " hits=" + u(hits) + " chained=" + u(chained) + " (hit rate " + rate
+                + "%) translated=" + u(blocksTranslated)
                 + " blocks/" + u(instructionsTranslated) + " insns, block executions=" + u(blockExecutions)
                 + ", block insns=" + u(blockInstructions) + ", interpreted=" + u(interpretedSteps)
                 + ", invalidated: cpu-write=" + invalCpuWrite + " other-write=" + invalOtherWrite
