@@ -1,11 +1,11 @@
-; Compute benchmark for the block translation cache: ~120 M instructions of integer code in 32-bit
+; Compute benchmark for the block translation cache: ~110 M instructions of integer code in 32-bit
 ; protected mode (loads/stores, ALU, calls, conditional branches), then prints a checksum and exits.
 ; Build: nasm -f bin -I ../baremetal/ -o compute.bin compute.asm
 ; Run:   ./vmm run --bios compute.bin --tcache off --stats   (and --tcache on)
 %include "lib.inc"
 
 BUF     equ 0x100000
-ROUNDS  equ 400
+ROUNDS  equ 2500
 
 main:
         ENTER_PM32 pm_main

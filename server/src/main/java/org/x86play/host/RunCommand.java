@@ -70,6 +70,7 @@ final class RunCommand {
             m.setSerialInput(new HostSerialInput(in));
         }
         RunResult r;
+        long started = System.nanoTime();
         try {
             r = m.run(new RunLimits().maxInstructions(o.maxInstructions).timeoutMillis(o.timeoutMillis));
         } finally {
@@ -77,7 +78,9 @@ final class RunCommand {
         }
         report(r, m.trace());
         if (o.stats) {
+            double secs = (System.nanoTime() - started) / 1e9;
             err.print(m.stats().format());
+            err.printf("run time: %.3f s, %.1f MIPS%n", secs, r.instructions / 1e6 / Math.max(secs, 1e-9));
             err.flush();
         }
         return ExitStatus.of(r);

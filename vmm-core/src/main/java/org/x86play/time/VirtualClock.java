@@ -50,9 +50,17 @@ public final class VirtualClock {
 
     public long instructionsPerSecond() { return instructionsPerSecond; }
 
-    /** Sets how many guest instructions make one second (must be positive). */
+    /**
+     * Guest time in cycles of the instruction rate (instructions plus skipped idle time): what a
+     * time-stamp counter should read so that it agrees with the PIT, the RTC and the idle skips.
+     */
+    public long cycles() { return Rate.ticksAt(now(), instructionsPerSecond); }
+
+    /** Sets how many guest instructions make one second (1 .. 4e9). */
     public void setInstructionsPerSecond(long ips) {
-        if (ips <= 0) throw new IllegalArgumentException("instructions per second must be positive, got " + ips);
+        if (ips <= 0 || ips > 4_000_000_000L) {
+            throw new IllegalArgumentException("instructions per second must be 1..4e9, got " + ips);
+        }
         instructionsPerSecond = ips;
         remainder = 0;
     }
@@ -78,7 +86,7 @@ public final class VirtualClock {
         long ips = instructionsPerSecond;
         // count * 1e9 / ips without overflow: whole seconds first, then the rest plus the carried remainder.
         long ns = (count / ips) * NS_PER_SECOND;
-        long part = (count % ips) * NS_PER_SECOND + remainder; // < ips * 1e9 * 2: fits for ips < 4.6e9
+        long part = (count % ips) * NS_PER_SECOND + remainder; // < 2 * ips * 1e9: fits for ips <= 4e9
         ns += part / ips;
         remainder = part % ips;
         advance(ns);

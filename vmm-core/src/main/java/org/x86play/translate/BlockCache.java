@@ -241,8 +241,13 @@ public final class BlockCache implements PageWriteListener, MemoryMapListener {
         }
     }
 
-    /** Drops every block (memory map change, capacity). Hot-page marks stay. */
+    /**
+     * Drops every block (memory map change, capacity). Invalidation counts and hot-page marks start over
+     * too: a page that held self-modifying code long ago (a freed and reused frame) gets a new chance.
+     */
     public void flushAll() {
+        java.util.Arrays.fill(invalidations, (short) 0);
+        java.util.Arrays.fill(hot, false);
         for (int i = 0; i < HASH_SIZE; i++) {
             for (Block b = table[i]; b != null; b = b.hashNext) b.valid = false;
             table[i] = null;

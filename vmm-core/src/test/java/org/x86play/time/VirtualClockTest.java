@@ -119,6 +119,16 @@ class VirtualClockTest {
     }
 
     @Test
+    void cyclesIncludeSkippedIdleTime() {
+        clock.setInstructionsPerSecond(50_000_000);
+        clock.advanceInstructions(1000);
+        assertEquals(1000, clock.cycles());
+        clock.newTimer("x", now -> { }).schedule(1_000_000_000L);
+        clock.idle();
+        assertEquals(50_000_000, clock.cycles(), "one second of idle = one second of cycles");
+    }
+
+    @Test
     void rateConversionsRoundTrip() {
         long hz = 1_193_182;
         for (long tick : new long[] {0, 1, 2, 1193181, 1193182, 1193183, 123456789012L}) {

@@ -155,6 +155,57 @@ class BlockCacheEngineTest {
     }
 
     @Test
+    void anInstructionCrossingAPageBoundaryIsInterpretedAndBlocksStopAtThePageEnd() {
+        // RAM code at 0x1FFC: nop, nop, then "mov eax, imm32" (5 bytes) straddling 0x2000, inc bx, retf.
+        byte[] code = {(byte) 0x90, (byte) 0x90, 0x66, (byte) 0xB8, 0x11, 0x22, 0x33, 0x44, 0x43, (byte) 0xCB};
+        String src = String.join("\n", "xor ax, ax", "mov ds, ax", "mov ss, ax", "mov sp, 0x7000",
+                "mov cx, 300", ".l: call 0x0000:0x1FFC", "mov [0x3000], eax", "loop .l", "hlt");
+        byte[] image = rom(src);
+        Machine off = machine(image, false), on = machine(image, true);
+        for (Machine m : new Machine[] {off, on}) m.memory.load(0x1FFC, code, 0, code.length);
+        RunResult r1 = off.run(new RunLimits().maxInstructions(100_000));
+        RunResult r2 = on.run(new RunLimits().maxInstructions(100_000));
+        assertEquals(RunResult.Reason.HALTED_FOREVER, r2.reason);
+        assertEquals(r1.instructions, r2.instructions);
+        assertArrayEquals(state(off), state(on));
+        assertEquals(0x44332211, on.memory.read32(0x3000));
+        CacheStats s = on.engine().cacheStats();
+        assertTrue(s.interpretedSteps >= 300, "straddling MOV interpreted: " + s);
+        Block first = ((BlockCacheEngine) on.engine()).cache.lookup(0x1FFC, false);
+        assertEquals(2, first.count, "block ends before the straddling instruction");
+    }
+
+    @Test
+    void capacityOverflowFlushesTheCache() {
+        PhysicalMemory mem = new PhysicalMemory(1 << 20);
+        for (int a = 0; a < 0x10000; a++) mem.write8(a, 0xC3);          // RET everywhere: 1-instruction blocks
+        BlockCache c = new BlockCache(mem);
+        for (int k = 0; k < BlockCache.MAX_BLOCKS; k++) c.translate(k, k, true, -1);
+        assertEquals(BlockCache.MAX_BLOCKS, c.size());
+        assertEquals(BlockCache.WATCH_CODE, mem.watchFlags(3));
+        c.translate(BlockCache.MAX_BLOCKS, BlockCache.MAX_BLOCKS, true, -1);
+        assertEquals(1, c.size());
+        assertEquals(BlockCache.MAX_BLOCKS, c.stats.invalCapacity);
+        assertEquals(0, mem.watchFlags(3), "flushed pages are no longer watched");
+        mem.write8(BlockCache.MAX_BLOCKS, 0x90);                        // the surviving block
+        assertEquals(0, c.size());
+        assertEquals(1, c.stats.invalOtherWrite);
+    }
+
+    @Test
+    void memoryMapChangeDropsEverything() {
+        Machine m = machine(rom("inc ax\njmp start"), true);
+        m.run(new RunLimits().maxInstructions(100));
+        BlockCache c = ((BlockCacheEngine) m.engine()).cache;
+        assertTrue(c.size() > 0);
+        m.memory.setA20(false);
+        assertEquals(0, c.size());
+        assertTrue(c.stats.invalMapChange > 0);
+        m.run(new RunLimits().maxInstructions(100));
+        assertTrue(c.size() > 0);
+    }
+
+    @Test
     void cacheOffUsesThePlainInterpreter() {
         Machine m = machine(rom("jmp start"), false);
         assertEquals("interpreter", m.engine().name());

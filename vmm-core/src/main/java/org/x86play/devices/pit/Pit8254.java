@@ -25,6 +25,11 @@ public final class Pit8254 implements IoPortHandler {
     private final PitChannel[] channels = {new PitChannel(), new PitChannel(), new PitChannel()};
     private final Timer timer0;
     private final PortB portB;
+    /**
+     * The level last driven on IRQ0. Starts high: an unprogrammed counter's OUT is undefined, and
+     * assuming high means programming a periodic mode does not fake a rising edge at once.
+     */
+    private boolean irq0 = true;
 
     /** @param irqs where counter 0's OUT goes (IRQ0); may be null */
     public Pit8254(VirtualClock clock, IrqLines irqs) {
@@ -72,12 +77,15 @@ public final class Pit8254 implements IoPortHandler {
             // A rising OUT edge: modes 2-5 pulse low then high, mode 0/1 simply goes (and stays) high.
             irqs.setIrq(0, false);
             irqs.setIrq(0, true);
+            irq0 = true;
         }
         reschedule0(tick);
     }
 
     private void out0Changed(long tick) {
-        if (irqs != null) irqs.setIrq(0, channels[0].out(tick));
+        boolean o = channels[0].out(tick);
+        if (o != irq0 && irqs != null) irqs.setIrq(0, o);
+        irq0 = o;
         reschedule0(tick);
     }
 

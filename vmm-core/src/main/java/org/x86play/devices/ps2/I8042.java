@@ -6,15 +6,16 @@ import org.x86play.io.IoPortHandler;
 
 /**
  * The PS/2 keyboard controller (Intel 8042 with IBM PS/2 firmware) at 0x60 (data) / 0x64 (status
- * and command), with a {@link Ps2Keyboard} on its keyboard port and an empty auxiliary port:
+ * and command), with a {@link Ps2Keyboard} on its keyboard port and a {@link Ps2Mouse} on its
+ * auxiliary port:
  * <ul>
  * <li>status: OBF, SYS (command byte bit 2), A2 (last write was a command), keyboard not inhibited,
  *     AUXB (the output byte came from the aux port); input is consumed at once, so IBF is never set;
  * <li>commands 0x20-0x3F / 0x60-0x7F (controller RAM; byte 0 is the command byte), 0xA7/0xA8
  *     aux disable/enable, 0xA9 aux test, 0xAA self-test (0x55), 0xAB keyboard test, 0xAD/0xAE
  *     keyboard disable/enable, 0xC0 input port, 0xD0/0xD1 output port (bit 1 = A20, bit 0 low =
- *     CPU reset), 0xD2/0xD3 write keyboard/aux output buffer, 0xD4 write to aux device (no device:
- *     answered 0xFE), 0xDD/0xDF A20 off/on, 0xF0-0xFF pulse output port (bit 0 → reset);
+ *     CPU reset), 0xD2/0xD3 write keyboard/aux output buffer, 0xD4 write to the mouse,
+ *     0xDD/0xDF A20 off/on, 0xF0-0xFF pulse output port (bit 0 → reset);
  * <li>IRQ1 while a keyboard byte waits and command byte bit 0 is set, IRQ12 likewise for aux bytes
  *     with bit 1;
  * <li>scan code translation set 2 → set 1 while command byte bit 6 is set.
@@ -31,6 +32,7 @@ public final class I8042 implements IoPortHandler {
             CB_XLATE = 0x40;
 
     private final Ps2Keyboard keyboard = new Ps2Keyboard();
+    private final Ps2Mouse mouse = new Ps2Mouse();
     private final IrqLines irqs;
     private final A20Control a20;
     private final Runnable reset;
@@ -70,6 +72,7 @@ public final class I8042 implements IoPortHandler {
         awaiting = 0;
         breakPrefix = false;
         keyboard.reset();
+        mouse.reset();
         refill();
     }
 
@@ -81,6 +84,8 @@ public final class I8042 implements IoPortHandler {
 
     public Ps2Keyboard keyboard() { return keyboard; }
 
+    public Ps2Mouse mouse() { return mouse; }
+
     public int commandByte() { return ram[0]; }
 
     // ------------------------------------------------------------------ host input
@@ -91,8 +96,11 @@ public final class I8042 implements IoPortHandler {
     /** Host key release. */
     public void keyUp(int key) { keyboard.key(key, false); refill(); }
 
-    /** True while the keyboard still holds bytes the guest has not read (for the idle logic). */
-    public boolean hasPendingInput() { return obf || keyboard.hasData() || pendingCount > 0; }
+    /** Host mouse input: relative motion (x right, y up) and buttons (bit 0 left, 1 right, 2 middle). */
+    public void mouseEvent(int dx, int dy, int buttons) { mouse.event(dx, dy, buttons); refill(); }
+
+    /** True while bytes wait that the guest has not read (for the idle logic). */
+    public boolean hasPendingInput() { return obf || keyboard.hasData() || mouse.hasData() || pendingCount > 0; }
 
     // ------------------------------------------------------------------ output buffer
 
@@ -129,6 +137,10 @@ public final class I8042 implements IoPortHandler {
                 ob = b;
                 obAux = false;
                 obf = true;
+            } else if ((ram[0] & CB_AUX_OFF) == 0 && mouse.hasData()) {
+                ob = mouse.take();
+                obAux = true;
+                obf = true;
             } else {
                 break;
             }
@@ -158,6 +170,7 @@ public final class I8042 implements IoPortHandler {
         int v = ob;
         if (obf) {
             obf = false;
+            updateIrqs(); // the line drops, so the next byte brings a fresh edge
             refill();
         }
         return v;
@@ -195,7 +208,7 @@ public final class I8042 implements IoPortHandler {
             case 0xA1: queue(0x00, false); break; // firmware version
             case 0xA4: queue(0xF1, false); break; // no password installed
             case 0xA7: ram[0] |= CB_AUX_OFF; break;
-            case 0xA8: ram[0] &= ~CB_AUX_OFF; break;
+            case 0xA8: ram[0] &= ~CB_AUX_OFF; refill(); break;
             case 0xA9: queue(0x00, false); break; // aux interface: no error
             case 0xAA:
                 queue(0x55, false);               // self-test passed
@@ -239,7 +252,8 @@ public final class I8042 implements IoPortHandler {
             case 0xD2: queue(v, false); return;
             case 0xD3: queue(v, true); return;
             case 0xD4:
-                queue(0xFE, true); // no pointing device: the controller reports a failed transfer
+                mouse.receive(v);
+                refill();
                 return;
             default: break;
         }

@@ -33,13 +33,13 @@ public final class TextView {
     private int address(int row, int col) { return startAddress() + row * pitch() + col; }
 
     /** The character code (CP437 byte) at {@code row, col}. */
-    public int code(int row, int col) { return vga.vramByte(address(row, col) * 2); }
+    public int code(int row, int col) { return vga.textByte(address(row, col) * 2); }
 
     /** The character at {@code row, col} as Unicode. */
     public char at(int row, int col) { return Cp437.toUnicode(code(row, col)); }
 
     /** The attribute byte at {@code row, col}: bits 0-3 foreground, 4-6 background, 7 blink/intensity. */
-    public int attribute(int row, int col) { return vga.vramByte(address(row, col) * 2 + 1); }
+    public int attribute(int row, int col) { return vga.textByte(address(row, col) * 2 + 1); }
 
     /** Row {@code r} as a string of {@link #columns()} characters. */
     public String row(int r) {

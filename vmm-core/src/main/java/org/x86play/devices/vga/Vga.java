@@ -55,7 +55,7 @@ public final class Vga implements MmioHandler, IoPortHandler {
         System.arraycopy(GFX_MODE3, 0, gfx, 0, GFX_MODE3.length);
         System.arraycopy(ATTR_MODE3, 0, attr, 0, ATTR_MODE3.length);
         // Text memory starts blank: spaces in light grey on black.
-        for (int i = 0; i < 0x8000; i += 2) {
+        for (int i = 0x18000; i < 0x20000; i += 2) {
             vram[i] = 0x20;
             vram[i + 1] = 0x07;
         }
@@ -78,15 +78,22 @@ public final class Vga implements MmioHandler, IoPortHandler {
 
     // ------------------------------------------------------------------ memory window
 
-    /** Offset within {@link #vram} of window offset {@code off}, or -1 if the memory map does not decode it. */
+    /**
+     * Offset within {@link #vram} of window offset {@code off}, or -1 if the memory map select does
+     * not decode it. Storage is by address, so e.g. a font loaded through A0000 does not overwrite
+     * text at B8000 (on the card they live in different planes).
+     */
     private int decode(int off) {
         switch ((gfx[6] >>> 2) & 3) {
-            case 0: return off;                                              // A0000-BFFFF
-            case 1: return off < 0x10000 ? off : -1;                         // A0000-AFFFF
-            case 2: return off >= 0x10000 && off < 0x18000 ? off - 0x10000 : -1; // B0000-B7FFF
-            default: return off >= 0x18000 ? off - 0x18000 : -1;            // B8000-BFFFF
+            case 0: return off;                                      // A0000-BFFFF
+            case 1: return off < 0x10000 ? off : -1;                 // A0000-AFFFF
+            case 2: return off >= 0x10000 && off < 0x18000 ? off : -1; // B0000-B7FFF
+            default: return off >= 0x18000 ? off : -1;               // B8000-BFFFF
         }
     }
+
+    /** Where text mode's character/attribute pairs start in {@link #vram}: B0000 for map 2, else B8000. */
+    int textBase() { return ((gfx[6] >>> 2) & 3) == 2 ? 0x10000 : 0x18000; }
 
     @Override
     public int read(int offset, int size) {
@@ -107,8 +114,8 @@ public final class Vga implements MmioHandler, IoPortHandler {
         version++;
     }
 
-    /** Text memory byte at {@code offset} from the start of the decoded window (wraps at 128 KiB). */
-    int vramByte(int offset) { return vram[offset & (WINDOW_SIZE - 1)] & 0xFF; }
+    /** Text memory byte {@code offset} bytes from the text base (wraps within the 32 KiB text window). */
+    int textByte(int offset) { return vram[textBase() + (offset & 0x7FFF)] & 0xFF; }
 
     // ------------------------------------------------------------------ ports
 

@@ -1,0 +1,20 @@
+/**
+ * Block translation cache: the first classic technique of software virtualization, here as a decoded-block
+ * cache in front of the interpreter.
+ * <ul>
+ *   <li>{@link org.x86play.translate.ExecutionEngine}: what the run loop calls per instruction;
+ *       {@link org.x86play.translate.InterpreterEngine} (decode every time) and
+ *       {@link org.x86play.translate.BlockCacheEngine} (pre-decoded blocks) give identical guest-visible results.</li>
+ *   <li>{@link org.x86play.translate.BlockCache}: basic blocks of {@link org.x86play.cpu.decoder.Instruction}s
+ *       decoded by the interpreter's own {@link org.x86play.cpu.decoder.Decoder}, ended by a BRANCH-attributed
+ *       instruction, 64 instructions or the end of the 4 KiB page (blocks never cross a page; an instruction
+ *       that would is interpreted). Hash table keyed by physical address (backing-store index) and the CS D
+ *       bit, the only mode input of the decoder. Coherence by write-watching code pages with a 128-byte-chunk
+ *       bitmap per page and byte-exact invalidation; pages rewritten too often are interpreted.</li>
+ *   <li>Remaps and aliases need no invalidation: every block entry translates CS:EIP through the MMU; block
+ *       chaining (successor links) is only followed inside the linear page of the last MMU translation,
+ *       with no TLB flush or INVLPG since.</li>
+ *   <li>{@link org.x86play.translate.CacheStats} and {@link org.x86play.translate.ExecStats}: counters.</li>
+ * </ul>
+ */
+package org.x86play.translate;
