@@ -29,9 +29,13 @@ final class RunCommand {
 
     int execute(RunOptions o) throws UsageException {
         byte[] image;
+        byte[] initrd = null;
         if (o.bios != null) {
             Path bios = GuestImages.resolveBios(o.bios);
             image = read(bios, Machine.MAX_BIOS, "firmware image");
+        } else if (o.kernel != null) {
+            image = read(Paths.get(o.kernel), MAX_KERNEL, "kernel");
+            if (o.initrd != null) initrd = read(Paths.get(o.initrd), MAX_KERNEL, "initrd");
         } else {
             image = read(Paths.get(o.multiboot), MAX_KERNEL, "kernel");
         }
@@ -45,10 +49,11 @@ final class RunCommand {
         }
         try {
             if (o.bios != null) m.loadBios(image);
+            else if (o.kernel != null) m.loadLinux(image, initrd, o.append == null ? "" : o.append);
             else m.loadMultiboot(image, commandLine(o));
             if (o.postPort != 0x80) m.setPostCodePort(o.postPort);
         } catch (IllegalArgumentException e) {
-            throw new UsageException((o.bios != null ? o.bios : o.multiboot) + ": " + e.getMessage());
+            throw new UsageException((o.bios != null ? o.bios : o.kernel != null ? o.kernel : o.multiboot) + ": " + e.getMessage());
         }
         m.setTrace(o.trace);
         if (o.tcache != null) m.setTranslationCache(o.tcache);

@@ -11,6 +11,8 @@ public final class RunOptions {
     public int memMb = DEFAULT_MEM_MB;
     public String bios;
     public String multiboot;
+    /** A Linux bzImage (32-bit boot protocol) and its initial RAM disk. */
+    public String kernel, initrd;
     public String append;
     public boolean serialStdio = true;
     public int postPort = 0x80;
@@ -38,9 +40,11 @@ public final class RunOptions {
             String opt = a.get(i);
             switch (opt) {
                 case "--kernel":
+                    o.kernel = value(a, i++);
+                    break;
                 case "--initrd":
-                    throw new UsageException(opt + " is not yet supported (Linux boot comes with a later version); "
-                            + "use --bios or --multiboot");
+                    o.initrd = value(a, i++);
+                    break;
                 case "--mem":
                 case "-m":
                     o.memMb = (int) number(opt, value(a, i++), MIN_MEM_MB, MAX_MEM_MB);
@@ -88,9 +92,11 @@ public final class RunOptions {
                     throw new UsageException("unexpected argument '" + opt + "' (see ./vmm help)");
             }
         }
-        if (o.bios == null && o.multiboot == null) throw new UsageException("nothing to run: give --bios FILE or --multiboot FILE");
-        if (o.bios != null && o.multiboot != null) throw new UsageException("--bios and --multiboot cannot be used together");
-        if (o.append != null && o.multiboot == null) throw new UsageException("--append needs --multiboot");
+        int boots = (o.bios != null ? 1 : 0) + (o.multiboot != null ? 1 : 0) + (o.kernel != null ? 1 : 0);
+        if (boots == 0) throw new UsageException("nothing to run: give --bios FILE, --multiboot FILE or --kernel FILE");
+        if (boots > 1) throw new UsageException("use only one of --bios, --multiboot and --kernel");
+        if (o.append != null && o.multiboot == null && o.kernel == null) throw new UsageException("--append needs --multiboot or --kernel");
+        if (o.initrd != null && o.kernel == null) throw new UsageException("--initrd needs --kernel");
         return o;
     }
 

@@ -2,6 +2,7 @@ package org.x86play.machine;
 
 import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
+import org.x86play.boot.LinuxBootLoader;
 import org.x86play.boot.MultibootLoader;
 import org.x86play.cpu.Cpu;
 import org.x86play.cpu.CpuFault;
@@ -108,6 +109,15 @@ public final class Machine {
      */
     public void loadMultiboot(byte[] kernel, String cmdline) {
         new MultibootLoader(memory, cpu).load(kernel, cmdline);
+    }
+
+    /**
+     * Loads a Linux bzImage (and an initrd, may be null) by the 32-bit boot protocol and sets the CPU to
+     * its entry state.
+     * @throws IllegalArgumentException for an image that is not a bootable bzImage or does not fit in RAM
+     */
+    public LinuxBootLoader.Layout loadLinux(byte[] bzImage, byte[] initrd, String cmdline) {
+        return new LinuxBootLoader(memory, cpu).load(bzImage, initrd, cmdline);
     }
 
     /** Bytes the guest wrote to COM1 go to {@code sink} (one call per byte, 0..255). */
