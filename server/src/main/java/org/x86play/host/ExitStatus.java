@@ -21,6 +21,8 @@ public final class ExitStatus {
     public static int of(RunResult r) {
         switch (r.reason) {
             case DEBUG_EXIT: return r.exitCode;
+            case POWER_OFF:
+            case STOPPED: return OK;
             case HALTED_FOREVER: return HALTED_FOREVER;
             case TRIPLE_FAULT: return TRIPLE_FAULT;
             case UNIMPLEMENTED: return UNIMPLEMENTED;
@@ -33,7 +35,7 @@ public final class ExitStatus {
     /** The table printed by {@code ./vmm help} (and copied into the README). */
     public static final String TABLE = String.join("\n",
             "  odd   the guest wrote v to the debug-exit port 0xF4: status (v << 1) | 1 (v = 0 gives 1)",
-            "  0     normal stop",
+            "  0     normal stop: the guest powered off (ACPI), or --until TEXT appeared",
             "  2     usage error or bad input file",
             "  4     the CPU halted and nothing can wake it (HLT with IF=0, or no interrupt source)",
             "  6     triple fault (processor shutdown)",

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.x86play.machine.InstructionTrace;
 import org.x86play.machine.Machine;
+import org.x86play.machine.PcPlatform;
 import org.x86play.machine.RunLimits;
 import org.x86play.machine.RunResult;
 
@@ -55,25 +56,38 @@ final class RunCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException((o.bios != null ? o.bios : o.kernel != null ? o.kernel : o.multiboot) + ": " + e.getMessage());
         }
+        new PcPlatform(m, System::currentTimeMillis);
         m.setTrace(o.trace);
         if (o.tcache != null) m.setTranslationCache(o.tcache);
-        m.setPostCodeListener(code -> {
-            err.printf("POST 0x%02X%n", code);
-            err.flush();
-        });
+        if (o.kernel == null) {
+            // Firmware progress codes, printed when they change. Not under Linux, which writes port 0x80
+            // only as an I/O delay.
+            int[] last = {-1};
+            m.setPostCodeListener(code -> {
+                if (code == last[0]) return;
+                last[0] = code;
+                err.printf("POST 0x%02X%n", code);
+                err.flush();
+            });
+        }
         OutputStream serial = o.serialStdio ? new BufferedOutputStream(out, 1 << 14) : null;
         Flusher flusher = serial != null ? new Flusher(serial) : null;
-        if (serial != null) {
+        OutputWatch until = o.until != null ? new OutputWatch(o.until) : null;
+        if (serial != null || until != null) {
             m.setSerialOutput(b -> {
-                try {
-                    serial.write(b);
-                    if (b == '\n') serial.flush();
-                } catch (IOException e) {
-                    // a closed stdout just loses the guest's console output
+                if (serial != null) {
+                    try {
+                        serial.write(b);
+                        if (b == '\n') serial.flush();
+                    } catch (IOException e) {
+                        // a closed stdout just loses the guest's console output
+                    }
                 }
+                if (until != null && until.feed(b)) m.requestStop("'" + o.until + "' appeared on COM1");
             });
-            m.setSerialInput(new HostSerialInput(in));
         }
+        if (serial != null) m.setSerialInput(new HostSerialInput(in));
+        GuestProfile profile = o.profile > 0 ? new GuestProfile(m, o.symbols == null ? null : Paths.get(o.symbols)) : null;
         RunResult r;
         long started = System.nanoTime();
         try {
@@ -82,6 +96,7 @@ final class RunCommand {
             if (flusher != null) flusher.stop();
         }
         report(r, m.trace());
+        if (profile != null) profile.print(err, o.profile);
         if (o.stats) {
             double secs = (System.nanoTime() - started) / 1e9;
             err.print(m.stats().format());

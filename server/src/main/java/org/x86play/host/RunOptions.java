@@ -21,6 +21,11 @@ public final class RunOptions {
     public int trace;
     /** Block translation cache: null = the machine's default, else on/off. */
     public Boolean tcache;
+    /** End the run (status 0) when this text appears on COM1; null for none. */
+    public String until;
+    /** Guest profile: print the N hottest code locations at the end (0 = off), optionally by symbol. */
+    public int profile;
+    public String symbols;
     /** Print execution counters to stderr at the end of the run. */
     public boolean stats;
 
@@ -87,6 +92,16 @@ public final class RunOptions {
                 case "--stats":
                     o.stats = true;
                     break;
+                case "--profile":
+                    o.profile = (int) number(opt, value(a, i++), 1, 1000);
+                    break;
+                case "--symbols":
+                    o.symbols = value(a, i++);
+                    break;
+                case "--until":
+                    o.until = value(a, i++);
+                    if (o.until.isEmpty()) throw new UsageException("--until needs a non-empty text");
+                    break;
                 default:
                     if (opt.startsWith("-")) throw new UsageException("unknown option " + opt + " (see ./vmm help)");
                     throw new UsageException("unexpected argument '" + opt + "' (see ./vmm help)");
@@ -96,6 +111,7 @@ public final class RunOptions {
         if (boots == 0) throw new UsageException("nothing to run: give --bios FILE, --multiboot FILE or --kernel FILE");
         if (boots > 1) throw new UsageException("use only one of --bios, --multiboot and --kernel");
         if (o.append != null && o.multiboot == null && o.kernel == null) throw new UsageException("--append needs --multiboot or --kernel");
+        if (o.symbols != null && o.profile == 0) throw new UsageException("--symbols needs --profile N");
         if (o.initrd != null && o.kernel == null) throw new UsageException("--initrd needs --kernel");
         return o;
     }

@@ -66,6 +66,8 @@ public final class Cpu {
     public final SystemUnit system;
     public final Fpu fpu;
     public final Interpreter interpreter;
+    /** The local APIC (IA32_APIC_BASE, CPUID.1:EDX.APIC), or null for a processor without one. */
+    public ApicLink apic;
 
     public Cpu(PhysicalMemory memory, IoBus io) {
         this.memory = memory;
@@ -101,6 +103,7 @@ public final class Cpu {
         tsc = 0;
         mmu.setControl(cr0, cr3, cr4);
         fpu.reset();
+        if (apic != null) apic.reset();
     }
 
     /** Executes one instruction; see {@link Interpreter#step()}. */

@@ -12,6 +12,10 @@ public final class CpuId {
     public static final int FPU = 1, PSE = 1 << 3, TSC = 1 << 4, MSR = 1 << 5, CX8 = 1 << 8, SEP = 1 << 11,
             PGE = 1 << 13, CMOV = 1 << 15, FXSR = 1 << 24;
     public static final int FEATURES_EDX = FPU | PSE | TSC | MSR | CX8 | SEP | PGE | CMOV | FXSR;
+    /** On-chip APIC (bit 9): reported only while a local APIC is attached ({@link Cpu#apic}). */
+    public static final int APIC = 1 << 9;
+    /** CPUID.1:EBX[31:24], the initial APIC ID of the only processor (SDM Vol. 2A Table 3-8). */
+    public static final int INITIAL_APIC_ID = 0;
 
     static final int MAX_BASIC = 2, MAX_EXTENDED = 0x80000004;
     /** 48-byte brand string for leaves 0x80000002-4 (NUL padded). */
@@ -35,7 +39,8 @@ public final class CpuId {
                 break;
             case 1:
                 a = RESET_SIGNATURE;
-                d = FEATURES_EDX;
+                b = INITIAL_APIC_ID << 24;
+                d = FEATURES_EDX | (cpu.apic != null ? APIC : 0);
                 break;
             case 2:
                 // One iteration, no cache/TLB descriptors (descriptor byte 0 = null).

@@ -44,12 +44,17 @@ public final class Machine {
 
     private int postPort = PostCodePort.DEFAULT_PORT;
     private InterruptController interrupts;
+    /** Called once per chunk of instructions (device time, host input, profiling). */
+    private Runnable[] chunkHooks = new Runnable[0];
     private InstructionTrace trace;
     private IntConsumer serialOutput;
     /** Executes instructions for {@link #run}: the interpreter or the block translation cache. */
     private ExecutionEngine engine;
     /** External interrupts delivered by {@link #run}. */
     private long interruptsDelivered;
+    /** Set by {@link #requestStop} / {@link #powerOff}; checked at chunk boundaries. */
+    private RunResult.Reason stopReason;
+    private String stopMessage;
     /** Default for new machines: block translation cache on. */
     public static final boolean TCACHE_DEFAULT = true;
 
@@ -147,6 +152,30 @@ public final class Machine {
         io.register(postPort, 1, postCodes);
     }
 
+    /** Adds {@code hook}, run after every chunk of instructions (the platform's clock and IRQ lines use it). */
+    public void addChunkHook(Runnable hook) {
+        Runnable[] h = java.util.Arrays.copyOf(chunkHooks, chunkHooks.length + 1);
+        h[h.length - 1] = hook;
+        chunkHooks = h;
+    }
+
+    /**
+     * Ends the current (or next) run at the next chunk boundary with {@link RunResult.Reason#STOPPED}.
+     * Safe to call from device callbacks such as the serial output sink.
+     */
+    public void requestStop(String why) {
+        if (stopReason == null) {
+            stopReason = RunResult.Reason.STOPPED;
+            stopMessage = why;
+        }
+    }
+
+    /** The guest turned the power off (ACPI S5): the run ends with {@link RunResult.Reason#POWER_OFF}. */
+    public void powerOff() {
+        stopReason = RunResult.Reason.POWER_OFF;
+        stopMessage = "the guest powered the machine off";
+    }
+
     /** Connects the interrupt controller the run loop polls (none until the PIC/APIC exist). */
     public void setInterruptController(InterruptController controller) {
         interrupts = controller;
@@ -197,13 +226,19 @@ public final class Machine {
                         interruptsDelivered++;
                     } else if (cpu.halted) {
                         String why = haltedForever(pic);
-                        if (why != null) return result(RunResult.Reason.HALTED_FOREVER, 0, why, steps + i + 1);
+                        if (why != null) {
+                            // A power-off or stop request usually comes just before the final HLT.
+                            if (stopReason != null) return takeStop(steps + i + 1);
+                            return result(RunResult.Reason.HALTED_FOREVER, 0, why, steps + i + 1);
+                        }
                         pic.idle();
                     }
                 }
                 steps += chunk;
                 i = 0;
                 com1.pollInput();
+                for (Runnable hook : chunkHooks) hook.run();
+                if (stopReason != null) return takeStop(steps);
                 if (timeout > 0 && System.currentTimeMillis() - startTime >= timeout) {
                     return result(RunResult.Reason.TIMEOUT, 0, "timeout of " + timeout + " ms reached at " + where(cpu.eip), steps);
                 }
@@ -221,6 +256,12 @@ public final class Machine {
             return result(RunResult.Reason.HOST_ERROR, 0, "internal error: " + e + " at "
                     + where(cpu.instructionStart) + origin(e), steps + i + 1);
         }
+    }
+
+    private RunResult takeStop(long steps) {
+        RunResult.Reason why = stopReason;
+        stopReason = null;
+        return result(why, 0, stopMessage + " at " + where(cpu.eip), steps);
     }
 
     /** Null if an interrupt can still wake the halted CPU, else why not. */

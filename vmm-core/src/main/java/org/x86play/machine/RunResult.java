@@ -11,6 +11,10 @@ public final class RunResult {
         UNIMPLEMENTED,
         INSTRUCTION_LIMIT,
         TIMEOUT,
+        /** The guest powered the machine off (ACPI soft-off). */
+        POWER_OFF,
+        /** The embedder asked the run to stop ({@link Machine#requestStop}), e.g. expected output appeared. */
+        STOPPED,
         /** An internal error of the emulator (a bug), reported rather than thrown. */
         HOST_ERROR
     }

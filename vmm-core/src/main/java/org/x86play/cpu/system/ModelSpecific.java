@@ -8,7 +8,7 @@ import org.x86play.cpu.CpuFault;
  * Only the MSRs of features that CPUID reports exist; any other index raises #GP(0).
  */
 final class ModelSpecific {
-    static final int IA32_TSC = 0x10, IA32_PLATFORM_ID = 0x17, IA32_BIOS_SIGN_ID = 0x8B,
+    static final int IA32_TSC = 0x10, IA32_PLATFORM_ID = 0x17, IA32_APIC_BASE = 0x1B, IA32_BIOS_SIGN_ID = 0x8B,
             IA32_SYSENTER_CS = 0x174, IA32_SYSENTER_ESP = 0x175, IA32_SYSENTER_EIP = 0x176;
 
     private final Cpu cpu;
@@ -27,6 +27,10 @@ final class ModelSpecific {
         switch (cpu.reg[Cpu.ECX]) {
             case IA32_TSC: lo = (int) cpu.tsc; hi = (int) (cpu.tsc >>> 32); break;
             case IA32_PLATFORM_ID: lo = 0; break;
+            case IA32_APIC_BASE:   // exists only with a local APIC (CPUID.1:EDX.APIC)
+                if (cpu.apic == null) throw CpuFault.gp(0);
+                lo = cpu.apic.apicBase();
+                break;
             case IA32_BIOS_SIGN_ID: lo = 0; break;   // no microcode update loaded
             case IA32_SYSENTER_CS: lo = cpu.sysenterCs; break;
             case IA32_SYSENTER_ESP: lo = cpu.sysenterEsp; break;
@@ -42,6 +46,10 @@ final class ModelSpecific {
         int lo = cpu.reg[Cpu.EAX], hi = cpu.reg[Cpu.EDX];
         switch (cpu.reg[Cpu.ECX]) {
             case IA32_TSC: cpu.tsc = ((long) hi << 32) | (lo & 0xFFFFFFFFL); break;
+            case IA32_APIC_BASE:
+                // MAXPHYADDR is 32 (no PAE): bits 63:32 are reserved, as are the bits the APIC rejects (SDM §10.4.4).
+                if (cpu.apic == null || hi != 0 || !cpu.apic.setApicBase(lo)) throw CpuFault.gp(0);
+                break;
             case IA32_BIOS_SIGN_ID: break;
             case IA32_SYSENTER_CS: cpu.sysenterCs = lo & 0xFFFF; break;
             case IA32_SYSENTER_ESP: cpu.sysenterEsp = lo; break;

@@ -1,0 +1,27 @@
+package org.x86play.pci;
+
+/**
+ * The Intel 82441FX PCI and Memory Controller (PMC) as seen from PCI: function 00:00.0, vendor 8086 device
+ * 1237, class 06/00/00 (host bridge). OSes look for it to decide configuration mechanism #1 works and which
+ * chipset quirks apply.
+ * <p>
+ * The chipset registers from 0x50 (PMCCFG, DRAM control, PAM shadow-RAM attributes 0x59..0x5F, DRB row
+ * boundaries, SMRAM at 0x72, error command/status 0x90..0x93) hold what the guest writes but have no effect:
+ * RAM and the BIOS area are fixed in this machine. Defaults from the 82441FX datasheet register summary.
+ */
+public final class I440fx extends PciDevice {
+    public static final int VENDOR_INTEL = 0x8086, DEVICE_82441FX = 0x1237;
+    public static final int CLASS_HOST_BRIDGE = 0x060000;
+    /** SMRAM control: compatible SMRAM base segment 010b = A0000h at reset. */
+    static final int SMRAM = 0x72, SMRAM_DEFAULT = 0x02;
+
+    public I440fx() {
+        super(VENDOR_INTEL, DEVICE_82441FX, CLASS_HOST_BRIDGE, 0x02);
+        set16(COMMAND, CMD_MEMORY | CMD_BUS_MASTER);
+        set16(STATUS, 0x0280); // fast back-to-back capable, medium DEVSEL timing
+        setWritable(COMMAND, 2, CMD_PARITY | CMD_SERR); // decoding and mastering are always on for the host
+        setWritable(0x50, 0x30, 0xFF);
+        setWritable(0x90, 4, -1);
+        set8(SMRAM, SMRAM_DEFAULT);
+    }
+}
