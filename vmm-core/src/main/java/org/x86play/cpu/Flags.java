@@ -176,6 +176,41 @@ public final class Flags {
 
     /** Condition code test for Jcc/SETcc/CMOVcc (SDM Vol. 1 Appendix B, Table B-1). */
     public boolean condition(int cc) {
+        // The usual producers of a 32-bit compare or test: decided from the operands directly.
+        if (size == 2) {
+            if (kind == SUB) return subCondition(cc);
+            if (kind == LOGIC) return logicCondition(cc);
+        }
+        return slowCondition(cc);
+    }
+
+    private boolean subCondition(int cc) {
+        boolean t;
+        switch ((cc >> 1) & 7) {
+            case 1: t = Integer.compareUnsigned(a, b) < 0; break;          // B: CF
+            case 2: t = a == b; break;                                      // Z
+            case 3: t = Integer.compareUnsigned(a, b) <= 0; break;         // BE: CF or ZF
+            case 4: t = res < 0; break;                                     // S
+            case 6: t = a < b; break;                                       // L: SF != OF
+            case 7: t = a <= b; break;                                      // LE: ZF or SF != OF
+            default: return slowCondition(cc);                              // O, P
+        }
+        return t ^ ((cc & 1) != 0);
+    }
+
+    private boolean logicCondition(int cc) {
+        boolean t;
+        switch ((cc >> 1) & 7) {
+            case 0: case 1: t = false; break;                               // O, B: OF = CF = 0
+            case 2: case 3: t = res == 0; break;                            // Z, BE
+            case 4: case 6: t = res < 0; break;                             // S, L: SF (OF = 0)
+            case 7: t = res <= 0; break;                                    // LE: ZF or SF
+            default: return slowCondition(cc);                              // P
+        }
+        return t ^ ((cc & 1) != 0);
+    }
+
+    private boolean slowCondition(int cc) {
         boolean r;
         switch ((cc >> 1) & 7) {
             case 0: r = of(); break;

@@ -2,11 +2,13 @@ package org.x86play.cpu;
 
 import org.x86play.cpu.decoder.CodeSource;
 import org.x86play.cpu.decoder.Decoder;
+import org.x86play.cpu.decoder.FastForm;
 import org.x86play.cpu.decoder.Instruction;
 import org.x86play.cpu.decoder.Op;
 import org.x86play.cpu.decoder.OpcodeRow;
 import org.x86play.cpu.decoder.Operand;
 import org.x86play.cpu.exec.Arith;
+import org.x86play.mmu.Mmu;
 
 /**
  * Fetch, decode (through the opcode table) and execute: the integer interpreter of the i686.
@@ -40,6 +42,8 @@ public final class Interpreter implements CodeSource {
         this.reg = cpu.reg;
         this.flags = cpu.flags;
         this.seg = cpu.seg;
+        this.mmu = cpu.mmu;
+        this.addend = cpu.mmu.addends();
     }
 
     /**
@@ -60,7 +64,348 @@ public final class Interpreter implements CodeSource {
         run(decoded);
     }
 
+    /**
+     * Fast-path preconditions of {@link #execFast}: no code breakpoints armed (DR7 L/G bits), EFLAGS.TF and
+     * RF clear. Only attention instructions (which end a block) or a fault delivery can change these.
+     */
+    public boolean fastPathAllowed() {
+        return (cpu.dr[7] & 0xFF) == 0 && (flags.getSystem() & (Cpu.TF | Cpu.RF)) == 0;
+    }
+
+    // ------------------------------------------------------------------ fast-mode segment and TLB views
+
+    /**
+     * While {@link #fastMode}: per segment (index s * 4 + len, len = access bytes - 1), the exclusive upper
+     * bound of offsets an access may start at without any further check (valid, right type, expand-up, inside
+     * the limit), and the bases. Bound 0 sends every access to the full check ({@link #checkRead} etc.).
+     * Tags: the MMU's direct tags for the current CPL. Outside fast mode everything takes the full path.
+     */
+    private final int[] readBound = new int[24], writeBound = new int[24], segBase = new int[6];
+    private static final int[] NO_TAGS = new int[Mmu.TLB_MASK + 1];
+    static { java.util.Arrays.fill(NO_TAGS, -1); }
+    private int[] readTags = NO_TAGS, writeTags = NO_TAGS;
+    private final int[] addend;
+    private final Mmu mmu;
+    private boolean fastMode;
+
+    /**
+     * Enters fast mode for a run of {@link #execFast} calls: snapshots segment checks and the CPL's TLB tags.
+     * Valid while segments, CR0.PE, EFLAGS.VM and CPL stay as they are: only attention instructions and
+     * fault delivery change them, and both end the engine's run.
+     */
+    public void prepareRun() {
+        boolean p = pm();
+        for (int s = 0; s < 6; s++) {
+            SegmentCache sc = seg[s];
+            segBase[s] = sc.base;
+            int a = sc.attributes;
+            boolean expandDown = (a & 0x1C) == 0x14;
+            boolean r = !expandDown && (!p || (sc.valid && (a & 0xA) != 0x8));
+            boolean w = !expandDown && (!p || (sc.valid && (a & 0xA) == 0x2));
+            int lim = sc.limit;
+            for (int len = 0; len < 4; len++) {
+                // lim - len + 1 as unsigned, 0 if the limit is below len, 0xFFFFFFFF for a 4 GiB byte access
+                int b = Integer.compareUnsigned(lim, len) < 0 ? 0 : lim - len + 1;
+                if (b == 0 && lim == -1) b = -1;
+                readBound[s * 4 + len] = r ? b : 0;
+                writeBound[s * 4 + len] = w ? b : 0;
+            }
+        }
+        boolean user = cpu.cpl == 3;
+        readTags = mmu.readTags(user);
+        writeTags = mmu.writeTags(user);
+        fastMode = true;
+    }
+
+    private void leaveFastMode() {
+        java.util.Arrays.fill(readBound, 0);
+        java.util.Arrays.fill(writeBound, 0);
+        readTags = writeTags = NO_TAGS;
+        fastMode = false;
+    }
+
+    /** Linear address of a read of {@code len + 1} bytes at s:off (full checks unless inside the fast bound). */
+    private int linR(int s, int off, int len) {
+        if (Integer.compareUnsigned(off, readBound[(s << 2) | len]) < 0) return segBase[s] + off;
+        return checkRead(s, off, len);
+    }
+
+    private int linW(int s, int off, int len) {
+        if (Integer.compareUnsigned(off, writeBound[(s << 2) | len]) < 0) return segBase[s] + off;
+        return checkWrite(s, off, len);
+    }
+
+    // Aligned accesses inside a directly mapped page go straight to the store; the rest (unaligned: the
+    // alignment check, TLB misses, MMIO, watched pages) take readMem/writeMem.
+    private int rd32(int lin) {
+        int i = (lin >>> 12) & Mmu.TLB_MASK;
+        if (readTags[i] == (lin & 0xFFFFF003)) return mmu.store()[(lin + addend[i]) >>> 2];
+        return readMem(lin, 2);
+    }
+
+    private int rd16(int lin) {
+        int i = (lin >>> 12) & Mmu.TLB_MASK;
+        if (readTags[i] == (lin & 0xFFFFF001)) {
+            int x = lin + addend[i];
+            return (mmu.store()[x >>> 2] >>> ((x & 2) << 3)) & 0xFFFF;
+        }
+        return readMem(lin, 1);
+    }
+
+    private int rd8(int lin) {
+        int i = (lin >>> 12) & Mmu.TLB_MASK;
+        if (readTags[i] == (lin & 0xFFFFF000)) {
+            int x = lin + addend[i];
+            return (mmu.store()[x >>> 2] >>> ((x & 3) << 3)) & 0xFF;
+        }
+        return readMem(lin, 0);
+    }
+
+    private void wr32(int lin, int v) {
+        int i = (lin >>> 12) & Mmu.TLB_MASK;
+        if (writeTags[i] == (lin & 0xFFFFF003)) mmu.store()[(lin + addend[i]) >>> 2] = v;
+        else writeMem(lin, 2, v);
+    }
+
+    private void wr16(int lin, int v) {
+        int i = (lin >>> 12) & Mmu.TLB_MASK;
+        if (writeTags[i] == (lin & 0xFFFFF001)) {
+            int x = lin + addend[i];
+            int sh = (x & 2) << 3;
+            int[] st = mmu.store();
+            st[x >>> 2] = (st[x >>> 2] & ~(0xFFFF << sh)) | ((v & 0xFFFF) << sh);
+        } else {
+            writeMem(lin, 1, v);
+        }
+    }
+
+    private void wr8(int lin, int v) {
+        int i = (lin >>> 12) & Mmu.TLB_MASK;
+        if (writeTags[i] == (lin & 0xFFFFF000)) {
+            int x = lin + addend[i];
+            int sh = (x & 3) << 3;
+            int[] st = mmu.store();
+            st[x >>> 2] = (st[x >>> 2] & ~(0xFF << sh)) | ((v & 0xFF) << sh);
+        } else {
+            writeMem(lin, 0, v);
+        }
+    }
+
+    /** 32-bit group-1 ALU operation with lazy flags (Arith.alu without the size mask). */
+    private int alu32(int kind, int a, int b) {
+        int r, c;
+        switch (kind) {
+            case 0: r = a + b; flags.add(a, b, r, 2); return r;
+            case 1: r = a | b; flags.logic(r, 2); return r;
+            case 2: c = flags.cf() ? 1 : 0; r = a + b + c; flags.adc(a, b, c, r, 2); return r;
+            case 3: c = flags.cf() ? 1 : 0; r = a - b - c; flags.sbb(a, b, c, r, 2); return r;
+            case 4: r = a & b; flags.logic(r, 2); return r;
+            case 6: r = a ^ b; flags.logic(r, 2); return r;
+            default: r = a - b; flags.sub(a, b, r, 2); return r;   // SUB, CMP
+        }
+    }
+
+    /** Read-modify-write of a 32-bit memory operand with an ALU operation (not CMP). */
+    private void aluMem32(int kind, int s, int off, int src) {
+        int lin = linW(s, off, 3);
+        int i = (lin >>> 12) & Mmu.TLB_MASK;
+        if (writeTags[i] == (lin & 0xFFFFF003)) {
+            // Direct write path: neither the read nor the write can fault, no flag rollback needed.
+            int[] st = mmu.store();
+            int x = (lin + addend[i]) >>> 2;
+            st[x] = alu32(kind, st[x], src);
+            return;
+        }
+        flags.mark();
+        writeMem(lin, 2, alu32(kind, readMem(lin, 2), src));
+        flags.unmark();
+    }
+
+    /**
+     * The frequent forms of {@link FastForm}: same semantics as the generic cases of {@link #execute}.
+     * One case per form, each a call to a small handler: a JIT sees each handler's helpers as hot and
+     * inlines them there, which it would not do for dozens of call sites inside one big switch.
+     */
+    private void fastOp(Instruction in) {
+        final int[] reg = this.reg;
+        switch (in.fast) {
+            case FastForm.MOV_EG_R32: reg[in.rm] = reg[in.reg]; break;
+            case FastForm.MOV_GE_R32: reg[in.reg] = reg[in.rm]; break;
+            case FastForm.MOV_GE_M32: movGeM32(in); break;
+            case FastForm.MOV_EG_M32: movEgM32(in); break;
+            case FastForm.MOV_EG_M16: wr16(linW(in.memSeg, offset(in), 1), reg[in.reg]); break;
+            case FastForm.MOV_EG_M8: wr8(linW(in.memSeg, offset(in), 0), getReg(0, in.reg)); break;
+            case FastForm.MOV_EG_R8: setReg(0, in.rm, getReg(0, in.reg)); break;
+            case FastForm.MOV_GE_M8: setReg(0, in.reg, rd8(linR(in.memSeg, offset(in), 0))); break;
+            case FastForm.MOV_GE_R8: setReg(0, in.reg, getReg(0, in.rm)); break;
+            case FastForm.MOV_GE_M16: setReg(1, in.reg, rd16(linR(in.memSeg, offset(in), 1))); break;
+            case FastForm.MOV_EI_M32: wr32(linW(in.memSeg, offset(in), 3), in.imm); break;
+            case FastForm.MOV_RI32: reg[in.sub] = in.imm; break;
+            case FastForm.ALU_EG_R32: aluEgR32(in); break;
+            case FastForm.ALU_GE_R32: aluGeR32(in); break;
+            case FastForm.ALU_GE_M32: aluGeM32(in); break;
+            case FastForm.ALU_EG_M32: aluEgM32(in, reg[in.reg]); break;
+            case FastForm.ALU_EI_R32: aluEiR32(in); break;
+            case FastForm.ALU_EI_M32: aluEgM32(in, in.imm); break;
+            case FastForm.ALU_AI32: aluAi32(in); break;
+            case FastForm.TEST_EG_R32: flags.logic(reg[in.rm] & reg[in.reg], 2); break;
+            case FastForm.TEST_EI_R32: flags.logic(reg[in.rm] & in.imm, 2); break;
+            case FastForm.LEA32: reg[in.reg] = offset(in); break;
+            case FastForm.JCC: jcc(in); break;
+            case FastForm.JMP_REL: jumpNear(cpu.eip + in.imm, in.op32); break;
+            case FastForm.MOVZX_M: movzxM(in); break;
+            case FastForm.MOVZX_R: reg[in.reg] = getReg(in.sub, in.rm); break;
+            case FastForm.MOVSX_M: movsxM(in); break;
+            case FastForm.MOVSX_R: reg[in.reg] = in.sub == 0 ? (byte) getReg(0, in.rm) : (short) getReg(1, in.rm); break;
+            case FastForm.SHIFT_R32: shiftR32(in); break;
+            case FastForm.IMUL_GE_R32: reg[in.reg] = Arith.imul(flags, reg[in.reg], reg[in.rm], 2); break;
+            case FastForm.IMUL_GE_M32: imulGeM32(in); break;
+            case FastForm.INC_R32: incR32(in); break;
+            case FastForm.DEC_R32: decR32(in); break;
+            case FastForm.PUSH_R32: push32(reg[in.sub]); break;
+            case FastForm.POP_R32: reg[in.sub] = pop32(); break;
+            case FastForm.CALL_REL32: callRel32(in); break;
+            case FastForm.RET32: jumpNear(pop32(), true); break;
+            case FastForm.MUL_R32: Arith.mul(flags, reg, reg[in.rm], 2); break;
+            case FastForm.MUL_M32: mulM32(in); break;
+            default: execute(in); break;
+        }
+    }
+
+    private void movGeM32(Instruction in) { reg[in.reg] = rd32(linR(in.memSeg, offset(in), 3)); }
+
+    private void movEgM32(Instruction in) { wr32(linW(in.memSeg, offset(in), 3), reg[in.reg]); }
+
+    private void aluEgR32(Instruction in) {
+        int r = alu32(in.sub, reg[in.rm], reg[in.reg]);
+        if (in.sub != 7) reg[in.rm] = r;
+    }
+
+    private void aluGeR32(Instruction in) {
+        int r = alu32(in.sub, reg[in.reg], reg[in.rm]);
+        if (in.sub != 7) reg[in.reg] = r;
+    }
+
+    private void aluGeM32(Instruction in) {
+        int r = alu32(in.sub, reg[in.reg], rd32(linR(in.memSeg, offset(in), 3)));
+        if (in.sub != 7) reg[in.reg] = r;
+    }
+
+    private void aluEiR32(Instruction in) {
+        int r = alu32(in.sub, reg[in.rm], in.imm);
+        if (in.sub != 7) reg[in.rm] = r;
+    }
+
+    private void aluAi32(Instruction in) {
+        int r = alu32(in.sub, reg[EAX], in.imm);
+        if (in.sub != 7) reg[EAX] = r;
+    }
+
+    /** ALU with a 32-bit memory destination: CMP only reads; the others are read-modify-write. */
+    private void aluEgM32(Instruction in, int src) {
+        if (in.sub == 7) alu32(7, rd32(linR(in.memSeg, offset(in), 3)), src);
+        else aluMem32(in.sub, in.memSeg, offset(in), src);
+    }
+
+    private void jcc(Instruction in) {
+        if (flags.condition(in.sub)) jumpNear(cpu.eip + in.imm, in.op32);
+    }
+
+    private void movzxM(Instruction in) {
+        reg[in.reg] = in.sub == 0 ? rd8(linR(in.memSeg, offset(in), 0)) : rd16(linR(in.memSeg, offset(in), 1));
+    }
+
+    private void movsxM(Instruction in) {
+        reg[in.reg] = in.sub == 0 ? (byte) rd8(linR(in.memSeg, offset(in), 0)) : (short) rd16(linR(in.memSeg, offset(in), 1));
+    }
+
+    private void shiftR32(Instruction in) {
+        int op2 = in.row.op2;
+        int count = (op2 == Operand.ONE ? 1 : op2 == Operand.CL ? reg[ECX] : in.imm) & 0x1F;
+        if (count != 0) reg[in.rm] = Arith.shift(flags, in.sub, reg[in.rm], count, 2);
+    }
+
+    private void imulGeM32(Instruction in) {
+        reg[in.reg] = Arith.imul(flags, reg[in.reg], rd32(linR(in.memSeg, offset(in), 3)), 2);
+    }
+
+    private void incR32(Instruction in) {
+        int r = reg[in.sub] + 1;
+        flags.inc(r, 2);
+        reg[in.sub] = r;
+    }
+
+    private void decR32(Instruction in) {
+        int r = reg[in.sub] - 1;
+        flags.dec(r, 2);
+        reg[in.sub] = r;
+    }
+
+    private void mulM32(Instruction in) {
+        Arith.mul(flags, reg, rd32(linR(in.memSeg, offset(in), 3)), 2);
+    }
+
+    private void callRel32(Instruction in) {
+        int target = cpu.eip + in.imm;
+        if (Integer.compareUnsigned(target, seg[CS].limit) > 0) throw CpuFault.gp(0);
+        push32(cpu.eip);
+        cpu.eip = target;
+    }
+
+    /** POP of a dword: ESP is written after the read (a fault leaves it unchanged). */
+    private int pop32() {
+        if (!seg[SS].is32()) return pop(2);
+        int sp = reg[ESP];
+        int v = rd32(linR(SS, sp, 3));
+        reg[ESP] = sp + 4;
+        return v;
+    }
+
+    private void push32(int v) {
+        if (seg[SS].is32()) {
+            int sp = reg[ESP] - 4;
+            wr32(linW(SS, sp, 3), v);
+            reg[ESP] = sp;
+        } else {
+            push(2, v);
+        }
+    }
+
+    /**
+     * Per-block setup for {@link #execFast}: the first instruction ends any interrupt shadow (only attention
+     * instructions, which end blocks, set it again).
+     */
+    public void beginBlock() {
+        cpu.interruptShadow = false;
+        ssLoaded = false;
+    }
+
+    /**
+     * Executes a pre-decoded instruction at the current CS:EIP for a block engine, when
+     * {@link #fastPathAllowed()} and after {@link #beginBlock()}: no per-instruction bookkeeping beyond
+     * what a fault needs. Does not count the instruction (the caller adds retired instructions in bulk).
+     * @return true if it completed, false if it faulted (state rolled back and the fault delivered)
+     */
+    public boolean execFast(Instruction in, int eipMask) {
+        final int start = cpu.eip;
+        final int esp = reg[ESP];
+        cpu.instructionStart = start;
+        try {
+            cpu.eip = (start + in.length) & eipMask;
+            fastOp(in);
+            return true;
+        } catch (CpuFault f) {
+            cpu.eip = start;
+            reg[ESP] = esp;
+            flags.rollback();
+            lastFaultVector = f.vector;
+            cpu.system.deliverException(f);
+            return false;
+        }
+    }
+
     private void run(Instruction decoded) {
+        if (fastMode) leaveFastMode();
         cpu.interruptShadow = false;
         ssLoaded = false;
         flags.unmark();
@@ -75,7 +420,8 @@ public final class Interpreter implements CodeSource {
             if (decoded == null) Decoder.decode(this, start, code32, in);
             int next = start + in.length;
             cpu.eip = code32 ? next : next & 0xFFFF;
-            execute(in);
+            if (in.fast != 0) fastOp(in);
+            else execute(in);
         } catch (CpuFault f) {
             cpu.eip = start;
             reg[ESP] = esp;
@@ -325,6 +671,7 @@ public final class Interpreter implements CodeSource {
                     int lin = rmwLinear(in, sz);
                     flags.mark();
                     writeMem(lin, sz, Arith.alu(flags, in.sub, readMem(lin, sz), src, sz));
+                    flags.unmark();
                 }
                 break;
             }
@@ -348,6 +695,7 @@ public final class Interpreter implements CodeSource {
                     int lin = rmwLinear(in, sz);
                     flags.mark();
                     writeMem(lin, sz, Arith.alu(flags, in.sub, readMem(lin, sz), in.imm, sz));
+                    flags.unmark();
                 }
                 break;
             }
@@ -367,8 +715,12 @@ public final class Interpreter implements CodeSource {
                     case Op.NOT: r = ~v; break;
                     default: r = -v; flags.sub(0, v, r, sz); break;
                 }
-                if (in.mem) writeMem(lin, sz, r);
-                else setReg(sz, in.rm, r);
+                if (in.mem) {
+                    writeMem(lin, sz, r);
+                    flags.unmark();
+                } else {
+                    setReg(sz, in.rm, r);
+                }
                 break;
             }
             case Op.MUL: Arith.mul(flags, reg, readE(in, sz), sz); break;
@@ -388,6 +740,7 @@ public final class Interpreter implements CodeSource {
                     int lin = rmwLinear(in, sz);
                     flags.mark();
                     writeMem(lin, sz, Arith.shift(flags, in.sub, readMem(lin, sz), count, sz));
+                    flags.unmark();
                 }
                 break;
             }
@@ -402,6 +755,7 @@ public final class Interpreter implements CodeSource {
                     int lin = rmwLinear(in, sz);
                     flags.mark();
                     writeMem(lin, sz, Arith.shiftDouble(flags, in.sub == 0, readMem(lin, sz), src, count, sz));
+                    flags.unmark();
                 }
                 break;
             }
@@ -514,6 +868,7 @@ public final class Interpreter implements CodeSource {
                     if (in.mem) writeMem(lin, sz, d);
                     setReg(sz, EAX, d);
                 }
+                flags.unmark();
                 break;
             }
             case Op.CMPXCHG8B: {
@@ -898,8 +1253,12 @@ public final class Interpreter implements CodeSource {
         flags.setArith(old ? f | 1 : f & ~1);
         if (in.sub == 0) return;
         int r = in.sub == 1 ? v | mask : in.sub == 2 ? v & ~mask : v ^ mask;
-        if (in.mem) writeMem(lin, sz, r);
-        else setReg(sz, in.rm, r);
+        if (in.mem) {
+            writeMem(lin, sz, r);
+            flags.unmark();
+        } else {
+            setReg(sz, in.rm, r);
+        }
     }
 
     private void pushf(Instruction in) {

@@ -201,9 +201,11 @@ public final class Machine {
         debugExit.clear();
         long steps = 0;
         int i = 0; // position in the current chunk: steps + i instructions have completed
+        int pending = 0; // steps of an engine call that threw (counted in the result)
         try {
             while (true) {
                 int chunk = CHECK_INTERVAL;
+                int hard = Integer.MAX_VALUE;
                 if (maxSteps > 0) {
                     long left = maxSteps - steps;
                     if (left <= 0) {
@@ -211,14 +213,27 @@ public final class Machine {
                                 "instruction limit of " + maxSteps + " reached at " + where(cpu.eip), steps);
                     }
                     if (left < chunk) chunk = (int) left;
+                    if (left < hard) hard = (int) left;
                 }
-                for (i = 0; i < chunk; i++) {
-                    if (trace != null && !cpu.halted) trace.record(cpu);
-                    engine.step();
+                i = 0;
+                while (i < chunk) {
+                    // One instruction at a time while tracing, halted, or in an interrupt shadow (an interrupt
+                    // waiting for it must be taken right after the next instruction); else whole blocks: the
+                    // engine returns whenever something polled below may have changed, so interrupts are
+                    // still recognised at the next instruction boundary after they become deliverable.
+                    pending = 1;
+                    if (trace != null || cpu.halted || cpu.interruptShadow) {
+                        if (trace != null && !cpu.halted) trace.record(cpu);
+                        engine.step();
+                        i++;
+                    } else {
+                        i += engine.run(chunk - i, hard - i);
+                    }
+                    pending = 0;
                     if (debugExit.exitRequested()) {
                         return result(RunResult.Reason.DEBUG_EXIT, debugExit.exitCode(),
                                 "guest wrote 0x" + Integer.toHexString(debugExit.exitCode() >>> 1)
-                                        + " to the debug-exit port", steps + i + 1);
+                                        + " to the debug-exit port", steps + i);
                     }
                     if (pic != null && (cpu.flags.getSystem() & Cpu.IF) != 0 && !cpu.interruptShadow && pic.hasInterrupt()) {
                         // External interrupts are recognised between instructions (SDM Vol. 3 §6.9); delivery clears halted.
@@ -228,13 +243,13 @@ public final class Machine {
                         String why = haltedForever(pic);
                         if (why != null) {
                             // A power-off or stop request usually comes just before the final HLT.
-                            if (stopReason != null) return takeStop(steps + i + 1);
-                            return result(RunResult.Reason.HALTED_FOREVER, 0, why, steps + i + 1);
+                            if (stopReason != null) return takeStop(steps + i);
+                            return result(RunResult.Reason.HALTED_FOREVER, 0, why, steps + i);
                         }
                         pic.idle();
                     }
                 }
-                steps += chunk;
+                steps += i;      // may pass the chunk by the rest of a block; never the instruction limit
                 i = 0;
                 com1.pollInput();
                 for (Runnable hook : chunkHooks) hook.run();
@@ -245,17 +260,22 @@ public final class Machine {
             }
         } catch (TripleFault t) {
             return result(RunResult.Reason.TRIPLE_FAULT, 0,
-                    "triple fault at " + where(cpu.instructionStart) + ": " + t.getMessage(), steps + i + 1);
+                    "triple fault at " + where(cpu.instructionStart) + ": " + t.getMessage(), steps + i + aborted(pending));
         } catch (UnimplementedInstruction u) {
             return result(RunResult.Reason.UNIMPLEMENTED, 0,
-                    "unimplemented: " + u.getMessage() + " at " + where(cpu.instructionStart), steps + i + 1);
+                    "unimplemented: " + u.getMessage() + " at " + where(cpu.instructionStart), steps + i + aborted(pending));
         } catch (CpuFault f) {
             return result(RunResult.Reason.HOST_ERROR, 0, "internal error: guest fault escaped the CPU core: "
-                    + f + " at " + where(cpu.instructionStart) + origin(f), steps + i + 1);
+                    + f + " at " + where(cpu.instructionStart) + origin(f), steps + i + aborted(pending));
         } catch (RuntimeException | StackOverflowError e) {
             return result(RunResult.Reason.HOST_ERROR, 0, "internal error: " + e + " at "
-                    + where(cpu.instructionStart) + origin(e), steps + i + 1);
+                    + where(cpu.instructionStart) + origin(e), steps + i + aborted(pending));
         }
+    }
+
+    /** Steps of the engine call that threw (0 if the exception came from elsewhere, e.g. a chunk hook). */
+    private int aborted(int pending) {
+        return pending == 0 ? 0 : engine.abortedSteps();
     }
 
     private RunResult takeStop(long steps) {

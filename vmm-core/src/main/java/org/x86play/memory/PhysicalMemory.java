@@ -45,6 +45,8 @@ public final class PhysicalMemory {
     private int a20Mask = -1;
     private MemoryMapListener[] listeners = new MemoryMapListener[2];
     private int listenerCount;
+    /** Called before every MMIO access (see {@link #setDeviceAccessHook}); may be null. */
+    private Runnable deviceAccessHook;
 
     private static final class MmioRegion {
         final int base, size;
@@ -164,7 +166,10 @@ public final class PhysicalMemory {
         if ((e & 3) == KIND_MMIO && (a & PAGE_MASK) <= PAGE_SIZE - size) {
             MmioRegion r = mmio[e >>> PAGE_SHIFT];
             int off = a - r.base;
-            if (inWindow(off, r.size, size)) return mask(r.handler.read(off, size), size);
+            if (inWindow(off, r.size, size)) {
+                beforeDevice();
+                return mask(r.handler.read(off, size), size);
+            }
         } else if ((e & 3) == KIND_NONE && (a & PAGE_MASK) <= PAGE_SIZE - size) {
             return mask(-1, size);
         }
@@ -183,6 +188,7 @@ public final class PhysicalMemory {
                 MmioRegion r = mmio[e >>> PAGE_SHIFT];
                 int off = a - r.base;
                 if (inWindow(off, r.size, size)) {
+                    beforeDevice();
                     r.handler.write(off, size, mask(v, size));
                     return;
                 }
@@ -200,7 +206,18 @@ public final class PhysicalMemory {
         return size == 4 ? v : v & ((1 << (size << 3)) - 1);
     }
 
+    /**
+     * {@code hook} runs before every access that reaches an MMIO handler, so a block engine that counts
+     * retired instructions in bulk can bring the count (device time) up to date first.
+     */
+    public void setDeviceAccessHook(Runnable hook) { deviceAccessHook = hook; }
+
+    private void beforeDevice() {
+        if (deviceAccessHook != null) deviceAccessHook.run();
+    }
+
     private int mmioRead(int e, int a, int size) {
+        beforeDevice();
         MmioRegion r = mmio[e >>> PAGE_SHIFT];
         int off = a - r.base;
         if (!inWindow(off, r.size, size)) return 0xFF;
@@ -208,6 +225,7 @@ public final class PhysicalMemory {
     }
 
     private void mmioWrite(int e, int a, int size, int v) {
+        beforeDevice();
         MmioRegion r = mmio[e >>> PAGE_SHIFT];
         int off = a - r.base;
         if (inWindow(off, r.size, size)) r.handler.write(off, size, v);

@@ -292,6 +292,23 @@ public final class Mmu implements MemoryMapListener {
     /** The backing store the direct indices refer to (see {@link org.x86play.memory.WordStore}). */
     public int[] store() { return store; }
 
+    /** TLB index of a linear address: {@code (lin >>> 12) & TLB_MASK}. */
+    public static final int TLB_MASK = Tlb.MASK;
+
+    /**
+     * Direct-read tags for user or supervisor accesses, for callers that inline the fast path of
+     * {@link #read32} etc.: entry {@code (lin >>> 12) & TLB_MASK} equals {@code lin & 0xFFFFF003} (dword),
+     * {@code 0xFFFFF001} (word) or {@code 0xFFFFF000} (byte) iff the access may read {@link #store()} at
+     * {@code lin + addends()[index]} (aligned, inside one page). Updated in place; never replaced.
+     */
+    public int[] readTags(boolean user) { return user ? readUser : readSup; }
+
+    /** Direct-write tags, like {@link #readTags} (RAM pages that are not write-watched, dirty bit set). */
+    public int[] writeTags(boolean user) { return user ? writeUser : writeSup; }
+
+    /** Store offset minus linear page address, per TLB entry (see {@link #readTags}). */
+    public int[] addends() { return addend; }
+
     /** Number of TLB slots in use (tests, statistics). */
     public int tlbEntries() { return tlb.usedEntries(); }
 }

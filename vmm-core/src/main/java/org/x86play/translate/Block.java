@@ -18,6 +18,10 @@ final class Block {
     final int count;
     /** Bytes covered. */
     final int length;
+    /** The last instruction is one after which the engine returns to the run loop (see {@link BlockCache#endsRun}). */
+    final boolean endsRun;
+    /** EIP wrap mask: 16-bit code wraps IP at 64 KiB. */
+    final int eipMask;
     boolean valid = true;
     /** Hash bucket chain and per-page list. */
     Block hashNext, pageNext;
@@ -31,11 +35,13 @@ final class Block {
 
     Block(int key, boolean code32, Instruction[] insns, int[] ends, int count) {
         this.key = key;
-        this.code32 = code32;
         this.insns = insns;
+        this.code32 = code32;
         this.ends = ends;
         this.count = count;
         this.length = ends[count - 1];
+        this.endsRun = BlockCache.endsRun(insns[count - 1]);
+        this.eipMask = code32 ? -1 : 0xFFFF;
     }
 
     /** Page offset of the first and last byte. */

@@ -132,7 +132,9 @@ public final class BlockCache implements PageWriteListener, MemoryMapListener {
             if (!code32 && eip + off + in.length > 0x10000) break;   // IP would wrap: not contiguous
             off += in.length;
             scratchEnds[n++] = off;
-            if ((in.attrs & OpcodeRow.BRANCH) != 0) break;
+            // Blocks end at branches, attention instructions (the engine returns to the run loop after
+            // them) and REP strings (they may restart themselves to let interrupts in).
+            if ((in.attrs & OpcodeRow.BRANCH) != 0 || in.attention || endsRun(in)) break;
         }
         if (n == 0) return null;
         Instruction[] insns = new Instruction[n];
@@ -162,6 +164,11 @@ public final class BlockCache implements PageWriteListener, MemoryMapListener {
             memory.watchPage(page, WATCH_CODE);
         }
         return b;
+    }
+
+    /** A REP string instruction: restartable, so the engine goes back to the run loop after it. */
+    static boolean endsRun(Instruction in) {
+        return in.attention || (in.rep != 0 && (in.attrs & OpcodeRow.STRING) != 0);
     }
 
     /** Bits of the 128-byte chunks covering page offsets {@code lo..hi} (0 <= lo <= hi <= 0xFFF). */

@@ -4,22 +4,29 @@ import org.x86play.cpu.Cpu;
 import org.x86play.cpu.CpuFault;
 import org.x86play.cpu.Interpreter;
 import org.x86play.cpu.SegmentCache;
+import org.x86play.cpu.decoder.Instruction;
 import org.x86play.memory.PhysicalMemory;
 import org.x86play.mmu.Mmu;
 import org.x86play.mmu.MmuStats;
 
 /**
- * Runs guest code from the {@link BlockCache}: pre-decoded instructions executed with
- * {@link Interpreter#stepDecoded}, so semantics (faults, EIP, flags, counts) are the interpreter's own.
+ * Runs guest code from the {@link BlockCache}: pre-decoded instructions executed by the interpreter's own
+ * {@link Interpreter#execute execute}, so semantics (faults, EIP, flags, counts) are the interpreter's.
  * <p>
- * One {@link #step()} still retires one instruction, so the run loop's per-instruction checks (debug exit,
- * interrupts, trace) are unchanged; the engine keeps a cursor into the current block. The cursor is only
- * followed while everything the block's decoding and physical location depend on is as it was at block
- * entry: EIP is the next instruction's, CS base/limit/attributes and CPL are unchanged, no TLB flush
- * happened, and the block was not invalidated (a write into it, even by the instruction just executed,
- * clears {@link Block#valid}). Anything else (a fault, an interrupt, a jump, a rewrite) re-enters through
- * {@link #enter}: CS:EIP is translated by the MMU (the current linear-to-physical mapping, so remaps and
- * aliases are seen) and the block looked up by physical address.
+ * {@link #run} is the fast path: whole blocks in a tight loop, chained to their successors, with the
+ * per-instruction bookkeeping of {@link Interpreter#step()} hoisted to block or run boundaries. That is
+ * exact because everything it re-checks can only change through an attention instruction
+ * ({@link org.x86play.cpu.decoder.Instruction#attention}), a fault or an MMIO access, and each of those
+ * ends the run: so within one run CS, CPL, paging, segments, DR7, TF/RF are constant. Retired instructions
+ * are added to {@code cpu.instructions}/{@code tsc} in bulk: before a block's last instruction (the only
+ * place for port I/O or RDTSC), at the end of a block, and before every MMIO access (device time).
+ * A write into the running block (even by the instruction just executed) clears {@link Block#valid} and the
+ * block ends after that instruction.
+ * <p>
+ * {@link #step()} retires exactly one instruction (trace, single-step, interrupt shadow, tests); it keeps a
+ * cursor into the current block that is only followed while EIP, CS base/limit/attributes, CPL and the TLB
+ * flush counters are as at block entry and the block is valid. Anything else re-enters through
+ * {@link #enter}: CS:EIP is translated by the MMU and the block looked up by physical address.
  * <p>
  * Falls back to {@link Interpreter#step()} for code the cache does not hold: MMIO or unmapped code, an
  * instruction that crosses a page boundary, a fetch fault (the interpreter raises it), pages given up as hot.
@@ -40,6 +47,16 @@ public final class BlockCacheEngine implements ExecutionEngine {
     private int curBase, curLimit, curAttr, curCpl, curFlushes, curInvlpgs;
     /** Linear address and store index where the current chain of blocks was entered (for {@link #follow}). */
     private int curLinear, curKey;
+    /**
+     * Fast path: the block being executed, its entry EIP and how many of its instructions are already in
+     * cpu.instructions/tsc (the rest are added in bulk at the end of the block).
+     */
+    private Block runBlock;
+    private int runBlockEip, counted;
+    /** True while {@link #run} executes a block; an MMIO access then sets {@link #attention}. */
+    private boolean inRun, attention;
+    /** Steps taken by the last {@link #run} that ended with an exception (the failing one included). */
+    private int aborted;
 
     public BlockCacheEngine(Cpu cpu) {
         this.cpu = cpu;
@@ -50,6 +67,118 @@ public final class BlockCacheEngine implements ExecutionEngine {
         this.memory = cpu.memory;
         this.cache = new BlockCache(cpu.memory);
         this.stats = cache.stats;
+        memory.setDeviceAccessHook(this::deviceAccess);
+    }
+
+    /** Before an MMIO access inside a run: device time must see every retired instruction; end the run soon. */
+    private void deviceAccess() {
+        Block b = runBlock;
+        if (!inRun || b == null) return;
+        // Instructions before the one accessing the device are complete: find its index from its EIP.
+        int off = cpu.instructionStart - runBlockEip;
+        int j = 0;
+        while (j < b.count && (j == 0 ? 0 : b.ends[j - 1]) != off) j++;
+        if (j < b.count) count(j);
+        attention = true;
+    }
+
+    @Override
+    public int abortedSteps() { return aborted; }
+
+    /**
+     * Runs whole blocks until at least {@code soft} steps are done (block boundary) but never more than
+     * {@code hard}, or until something the run loop polls may have changed: an attention instruction, a
+     * fault, an MMIO access, a REP string, HLT, an invalidated block. Returns the steps taken (instructions
+     * executed, faulting ones included), at least 1.
+     */
+    @Override
+    public int run(int soft, int hard) {
+        final Cpu cpu = this.cpu;
+        final Interpreter interp = this.interpreter;
+        if (cpu.halted || !interp.fastPathAllowed()) {
+            step();
+            return 1;
+        }
+        cur = null;                               // the step() cursor is not maintained here
+        interp.prepareRun();
+        interp.beginBlock();                      // shadow-setting instructions end the run, so once per run
+        final CacheStats stats = this.stats;
+        int done = 0, k = 0, chained = 0, inBlocks = 0;
+        attention = false;
+        cache.cpuExecuting = true;
+        try {
+            Block b = enter();
+            while (b != null) {
+                int n = b.count;
+                if (n > hard - done) n = hard - done;
+                final Instruction[] insns = b.insns;
+                final int mask = b.eipMask;
+                // An attention instruction (port I/O, RDTSC, WRMSR...) is held back until the count is current.
+                int stop = n == b.count && b.endsRun ? n - 1 : n;
+                runBlock = b;
+                runBlockEip = cpu.eip;
+                counted = 0;
+                inRun = true;
+                boolean ok = true;
+                k = 0;                            // instructions of b completed
+                while (k < stop) {
+                    if (!interp.execFast(insns[k], mask)) {
+                        ok = false;
+                        break;
+                    }
+                    k++;
+                    if (!b.valid) break;          // written to: the rest of the block is stale
+                }
+                if (ok && k == stop && stop < n && b.valid) {
+                    count(k);
+                    if (interp.execFast(insns[k], mask)) k++;
+                    else ok = false;
+                }
+                count(k);
+                inRun = false;
+                inBlocks += k;
+                done += ok ? k : k + 1;
+                boolean truncated = k < b.count;
+                k = 0;
+                if (!ok || !b.valid || attention || truncated || b.endsRun || done >= soft || cpu.halted) return done;
+                int eip = cpu.eip;
+                // Chaining inside one run: the entry context (CS, CPL, paging) cannot have changed.
+                Block next = b.succEip0 == eip ? b.succ0 : b.succEip1 == eip ? b.succ1 : null;
+                if (next != null && next.valid && chainable(next, eip)) {
+                    chained++;
+                } else {
+                    next = enter();
+                    if (next != null) link(b, next, eip);
+                }
+                b = next;
+            }
+            // Not cacheable here (MMIO or unmapped code, page-crossing instruction, fetch fault, hot page).
+            stats.interpretedSteps++;
+            interp.step();
+            done++;
+        } catch (RuntimeException | Error e) {
+            if (inRun) count(k);
+            aborted = done + k + 1;
+            throw e;
+        } finally {
+            inRun = false;
+            runBlock = null;
+            stats.chained += chained;
+            stats.blockExecutions += chained;
+            stats.blockInstructions += inBlocks;
+            cache.cpuExecuting = false;
+        }
+        return done;
+    }
+
+    /** Adds the instructions of {@link #runBlock} completed so far ({@code c}) to the CPU's counters. */
+    private void count(int c) {
+        int d = c - counted;
+        if (d != 0) {
+            counted = c;
+            cpu.instructions += d;
+            cpu.tsc += d;
+        }
     }
 
     @Override public String name() { return "tcache"; }
@@ -57,6 +186,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
 
     @Override
     public void detach() {
+        memory.setDeviceAccessHook(null);
         cache.flushAll();
         cur = null;
     }
@@ -64,6 +194,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
     @Override
     public void step() {
         final Cpu cpu = this.cpu;
+        aborted = 1;
         if (cpu.halted) return;
         Block b = cur;
         int i = idx;
@@ -117,6 +248,15 @@ public final class BlockCacheEngine implements ExecutionEngine {
         stats.blockExecutions++;
         nextEip = eip;
         return s;
+    }
+
+    /** The rest of {@link #follow}'s test: same linear page and frame as the chain entry, fits the limit. */
+    private boolean chainable(Block s, int eip) {
+        int lin = curBase + eip;
+        return ((lin ^ curLinear) & ~PhysicalMemory.PAGE_MASK) == 0
+                && s.key == ((curKey & ~PhysicalMemory.PAGE_MASK) | (lin & PhysicalMemory.PAGE_MASK))
+                && ((curLimit == -1 && s.code32 && eip + s.length - 1 - eip >= 0 && Integer.compareUnsigned(eip + s.length - 1, eip) >= 0)
+                    || fits(s, eip, curLimit));
     }
 
     /** Remembers {@code next} as a successor of {@code b} (two slots, the older one replaced). */

@@ -1,16 +1,16 @@
 package org.x86play.translate;
 
-/** Block cache counters (int, wrapping at 2^32 like {@link org.x86play.mmu.MmuStats}; read deltas). */
+/** Block cache counters. Per-block and per-instruction ones are long (they pass 2^32 in a Linux boot). */
 public final class CacheStats {
     /** Block entries looked up in the hash table, and how many were found there. */
-    public int lookups, hits;
+    public long lookups, hits;
     /** Block entries through a chained successor link (no MMU translation, no hash lookup). */
-    public int chained;
+    public long chained;
     public int blocksTranslated, instructionsTranslated;
     /** Times a block was entered (from its start). */
-    public int blockExecutions;
+    public long blockExecutions;
     /** Instructions run from blocks / by the interpreter fallback (MMIO code, page-crossing, hot pages...). */
-    public int blockInstructions, interpretedSteps;
+    public long blockInstructions, interpretedSteps;
     /** Writes to a watched code page that touched no code chunk (sub-page filtering at work). */
     public int writesFiltered;
     /** Invalidated blocks by cause. */
@@ -19,16 +19,15 @@ public final class CacheStats {
     public int hotPages;
 
     public void clear() {
-        lookups = hits = chained = blocksTranslated = instructionsTranslated = blockExecutions = 0;
-        blockInstructions = interpretedSteps = writesFiltered = 0;
+        lookups = hits = chained = blockExecutions = blockInstructions = interpretedSteps = 0;
+        blocksTranslated = instructionsTranslated = writesFiltered = 0;
         invalCpuWrite = invalOtherWrite = invalMapChange = invalCapacity = invalHotPage = hotPages = 0;
     }
 
     /** Block entries served from the cache (hash hits and chained entries) per block entry, in percent. */
     public double hitRate() {
-        long c = Integer.toUnsignedLong(chained);
-        long l = Integer.toUnsignedLong(lookups) + c;
-        return l == 0 ? 0 : 100.0 * (Integer.toUnsignedLong(hits) + c) / l;
+        long l = lookups + chained;
+        return l == 0 ? 0 : 100.0 * (hits + chained) / l;
     }
 
     @Override
@@ -45,4 +44,5 @@ public final class CacheStats {
     }
 
     private static String u(int v) { return Integer.toUnsignedString(v); }
+    private static String u(long v) { return Long.toString(v); }
 }

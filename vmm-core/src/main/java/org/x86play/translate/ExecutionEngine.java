@@ -8,6 +8,20 @@ package org.x86play.translate;
 public interface ExecutionEngine {
     void step();
 
+    /**
+     * Runs at least one step and returns how many were taken (instructions executed, faulting ones included;
+     * 1 while halted). Stops after at least {@code soft} steps at the engine's convenience, never after more
+     * than {@code hard} (1 <= soft <= hard), and as soon as anything the run loop polls between
+     * instructions (debug-exit port, interrupt lines, IF, halt) may have changed. The default is one step.
+     */
+    default int run(int soft, int hard) {
+        step();
+        return 1;
+    }
+
+    /** After {@link #run} or {@link #step} threw: the steps it had taken, the failing one included. */
+    default int abortedSteps() { return 1; }
+
     /** "interpreter" or "tcache". */
     String name();
 

@@ -11,6 +11,18 @@ public final class Decoder {
     private Decoder() {}
 
     public static final int MAX_LENGTH = 15;
+
+    /** Exec ids that are {@link Instruction#attention} instructions (see there). */
+    private static final boolean[] ATTENTION = new boolean[256];
+    static {
+        int[] ops = {Op.MOV_SE, Op.POP_SEG, Op.LSEG, Op.IN, Op.OUT, Op.INS, Op.OUTS, Op.HLT, Op.CLI, Op.STI,
+                Op.POPF, Op.INT, Op.INT3, Op.INTO, Op.INT1, Op.IRET, Op.JMPF, Op.CALLF, Op.JMPF_E, Op.CALLF_E,
+                Op.RETF, Op.LLDT, Op.LTR, Op.LGDT, Op.LIDT, Op.LMSW, Op.INVLPG, Op.CLTS, Op.MOV_CR_R,
+                Op.MOV_R_DR, Op.MOV_DR_R, Op.RDTSC, Op.RDMSR, Op.WRMSR, Op.SYSENTER, Op.SYSEXIT, Op.RSM,
+                // x87: an unmasked exception with CR0.NE = 0 raises FERR# (IRQ 13)
+                Op.ESC, Op.WAIT, Op.FXRSTOR};
+        for (int op : ops) ATTENTION[op] = true;
+    }
     private static final int DS = 3, SS = 2;
 
     /** Decodes the instruction at {@code eip}; {@code code32} is the code segment's D bit. */
@@ -82,7 +94,9 @@ public final class Decoder {
         in.exec = row.exec;
         in.sub = row.sub;
         in.attrs = row.attrs;
+        in.attention = ATTENTION[row.exec & 0xFF];
         in.size = (row.attrs & OpcodeRow.BYTE) != 0 ? 0 : (row.attrs & OpcodeRow.WORD) != 0 ? 1 : op32 ? 2 : 1;
+        in.fast = FastForm.of(in);
     }
 
     private static int fetch(CodeSource src, int eip, int n) {

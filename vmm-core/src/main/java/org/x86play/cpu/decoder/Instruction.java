@@ -35,6 +35,16 @@ public final class Instruction {
     /** Second immediate (ENTER's level, far-pointer selector). */
     public int imm2;
 
+    /**
+     * Derived at decode time: the instruction may change what the run loop polls between blocks (IF/TF/RF,
+     * segments, CPL, paging, device or interrupt state, the time-stamp counter, halt) or read device time.
+     * A translated block ends after it and the block engine returns to the run loop.
+     */
+    public boolean attention;
+
+    /** Derived at decode time: the pre-resolved handler of a frequent form ({@link FastForm}), or 0. */
+    public int fast;
+
     void clear() {
         row = null;
         length = 0;
