@@ -56,7 +56,8 @@ final class RunCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException((o.bios != null ? o.bios : o.kernel != null ? o.kernel : o.multiboot) + ": " + e.getMessage());
         }
-        new PcPlatform(m, System::currentTimeMillis);
+        PcPlatform platform = new PcPlatform(m, System::currentTimeMillis);
+        if (o.bios == null) platform.installAcpiTables();   // no firmware to describe the machine
         m.setTrace(o.trace);
         if (o.tcache != null) m.setTranslationCache(o.tcache);
         if (o.kernel == null) {
