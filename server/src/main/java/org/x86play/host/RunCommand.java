@@ -58,6 +58,13 @@ final class RunCommand {
         }
         PcPlatform platform = new PcPlatform(m, System::currentTimeMillis);
         if (o.bios == null) platform.installAcpiTables();   // no firmware to describe the machine
+        if (!o.debugcon.equals("none")) {
+            PrintStream dc = o.debugcon.equals("stdio") ? out : err;
+            platform.debugConsole.setSink(b -> {
+                dc.write(b);
+                if (b == '\n') dc.flush();
+            });
+        }
         m.setTrace(o.trace);
         if (o.tcache != null) m.setTranslationCache(o.tcache);
         if (o.kernel == null) {
@@ -116,7 +123,7 @@ final class RunCommand {
         if (r.reason == RunResult.Reason.DEBUG_EXIT) return;
         err.println("vmm: " + r.message + " (" + r.instructions + " instructions)");
         boolean showTrace = r.reason == RunResult.Reason.TRIPLE_FAULT || r.reason == RunResult.Reason.UNIMPLEMENTED
-                || r.reason == RunResult.Reason.HOST_ERROR;
+                || r.reason == RunResult.Reason.HOST_ERROR || r.reason == RunResult.Reason.INSTRUCTION_LIMIT;
         if (showTrace && trace != null) {
             String[] lines = trace.render();
             err.println("vmm: last " + lines.length + " instructions (oldest first; the last one did not complete):");

@@ -83,6 +83,7 @@ public final class VmmMain {
             "  --append TEXT            kernel arguments: with --multiboot the kernel sees 'FILE TEXT',",
             "                           as QEMU and GRUB pass it; with --kernel exactly TEXT",
             "  --serial stdio|none      COM1 (0x3F8) on standard output/input (default stdio)",
+            "  --debugcon stdio|stderr|none  firmware log port 0x402 (QEMU's debugcon; SeaBIOS writes there)",
             "  --post-port PORT         port of the POST-code device (default 0x80); each new code is reported",
             "                           on stderr as 'POST 0xNN' (not with --kernel: Linux uses the port as a delay)",
             "  --profile N              print the N hottest guest code locations at the end (EIP sampled",

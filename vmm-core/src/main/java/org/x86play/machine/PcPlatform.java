@@ -4,6 +4,7 @@ import org.x86play.acpi.AcpiConfig;
 import org.x86play.acpi.AcpiTables;
 import org.x86play.devices.acpi.AcpiPm;
 import org.x86play.devices.apic.ApicInterruptController;
+import org.x86play.devices.debug.DebugConsole;
 import org.x86play.devices.apic.IoApic;
 import org.x86play.devices.apic.IsaIrqRouter;
 import org.x86play.devices.apic.LocalApic;
@@ -54,9 +55,10 @@ public final class PcPlatform {
     public final PciPlatform pci;
     public final AcpiPm acpiPm;
     public final FwCfg fwCfg;
+    /** Firmware log port 0x402 (QEMU debugcon); give it a sink to see SeaBIOS's messages. */
+    public final DebugConsole debugConsole = new DebugConsole();
     private final AcpiConfig acpiConfig = new AcpiConfig();
     private final Machine machine;
-    private boolean resetRequested;
 
     /** Wires the devices into {@code m}; {@code wallClock} gives the RTC's power-on date and time. */
     public PcPlatform(Machine m, WallClock wallClock) {
@@ -89,10 +91,16 @@ public final class PcPlatform {
         }
         for (Uart16550 u : uarts) u.setIrqListener(this::updateSerialIrqs);
         pci = new PciPlatform(m.io, m.memory, isaIrqs, this::requestReset);
+        // Shadow RAM for the BIOS area: with a firmware ROM loaded (--bios) it starts from the ROM side.
+        boolean firmware = (m.memory.pageEntry(0xFFFF0) & 3) == org.x86play.memory.PhysicalMemory.KIND_ROM;
+        pci.i440fx.enableShadowing(m.memory, firmware);
         acpiPm = new AcpiPm(clock, isaIrqs, acpiConfig.pmBase, m::powerOff);
         acpiPm.attach(m.io);
         fwCfg = new FwCfg(m.memory.ramSize(), 1, 1);
         fwCfg.attach(m.io);
+        // SeaBIOS mirrors its text console to this UART when fw_cfg names it (its "sercon" feature).
+        fwCfg.addFile("etc/sercon-port", new byte[] {(byte) 0xF8, 0x03, 0, 0, 0, 0, 0, 0});
+        m.io.register(DebugConsole.DEFAULT_PORT, 1, debugConsole);
         m.addChunkHook(this::afterChunk);
     }
 
@@ -104,8 +112,13 @@ public final class PcPlatform {
         AcpiTables.install(machine.memory, RSDP_ADDRESS, ACPI_TABLES, acpiConfig);
     }
 
+    /**
+     * A reset pulse from the keyboard controller, port 0x92 or 0xCF9: the CPU is reset at once, at the end of
+     * the OUT that asked for it (firmware often falls through to a deliberate triple fault if it is not).
+     * Chipset and device state stay (a CPU-only reset; firmware copes with both, as on PC boards).
+     */
     private void requestReset() {
-        resetRequested = true;
+        machine.cpu.reset();
     }
 
     /** IRQ3 and IRQ4 are each shared by two UARTs: the line is high while either asserts it. */
@@ -126,10 +139,5 @@ public final class PcPlatform {
         // The TSC counts guest time, including time skipped while halted (one tick per instruction slot).
         long cycles = clock.cycles();
         if (cycles > machine.cpu.tsc) machine.cpu.tsc = cycles;
-        if (resetRequested) {
-            // A reset pulse from the keyboard controller, port 0x92 or 0xCF9 (taken at the chunk boundary).
-            resetRequested = false;
-            machine.cpu.reset();
-        }
     }
 }
