@@ -28,7 +28,11 @@ final class RunCommand {
         this.err = err;
     }
 
-    int execute(RunOptions o) throws UsageException {
+    /**
+     * The machine {@code o} describes: RAM, the PC platform, the loaded guest, debug console, trace, cache
+     * mode and POST listener; null (after a message) when the JVM has too little heap for the RAM.
+     */
+    Machine build(RunOptions o) throws UsageException {
         byte[] image;
         byte[] initrd = null;
         if (o.bios != null) {
@@ -46,7 +50,7 @@ final class RunCommand {
         } catch (OutOfMemoryError e) {
             err.println("vmm: not enough Java heap for --mem " + o.memMb + " (MiB); give the JVM more, e.g. VMM_JAVA_OPTS=-Xmx"
                     + (o.memMb + 512) + "m ./vmm run ...");
-            return ExitStatus.HOST_ERROR;
+            return null;
         }
         try {
             if (o.bios != null) m.loadBios(image);
@@ -58,6 +62,16 @@ final class RunCommand {
         }
         PcPlatform platform = new PcPlatform(m, System::currentTimeMillis);
         if (o.bios == null) platform.installAcpiTables();   // no firmware to describe the machine
+        boolean realTime = o.clock != null ? o.clock.equals("realtime") : o.serialStdio && System.console() != null;
+        if (realTime) {
+            platform.setRealTime(System::nanoTime, ns -> {
+                try {
+                    Thread.sleep(ns / 1_000_000, (int) (ns % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
         if (!o.debugcon.equals("none")) {
             PrintStream dc = o.debugcon.equals("stdio") ? out : err;
             platform.debugConsole.setSink(b -> {
@@ -78,6 +92,12 @@ final class RunCommand {
                 err.flush();
             });
         }
+        return m;
+    }
+
+    int execute(RunOptions o) throws UsageException {
+        Machine m = build(o);
+        if (m == null) return ExitStatus.HOST_ERROR;
         OutputStream serial = o.serialStdio ? new BufferedOutputStream(out, 1 << 14) : null;
         Flusher flusher = serial != null ? new Flusher(serial) : null;
         OutputWatch until = o.until != null ? new OutputWatch(o.until) : null;

@@ -1,13 +1,14 @@
 package org.x86play.machine;
 
+import java.util.function.LongConsumer;
 import org.x86play.acpi.AcpiConfig;
 import org.x86play.acpi.AcpiTables;
 import org.x86play.devices.acpi.AcpiPm;
 import org.x86play.devices.apic.ApicInterruptController;
-import org.x86play.devices.debug.DebugConsole;
 import org.x86play.devices.apic.IoApic;
 import org.x86play.devices.apic.IsaIrqRouter;
 import org.x86play.devices.apic.LocalApic;
+import org.x86play.devices.debug.DebugConsole;
 import org.x86play.devices.fwcfg.FwCfg;
 import org.x86play.devices.pic.DualPic;
 import org.x86play.devices.pic.IrqLines;
@@ -20,6 +21,7 @@ import org.x86play.devices.rtc.WallClock;
 import org.x86play.devices.serial.Uart16550;
 import org.x86play.devices.vga.Vga;
 import org.x86play.pci.PciPlatform;
+import org.x86play.time.HostTime;
 import org.x86play.time.VirtualClock;
 
 /**
@@ -59,6 +61,7 @@ public final class PcPlatform {
     public final DebugConsole debugConsole = new DebugConsole();
     private final AcpiConfig acpiConfig = new AcpiConfig();
     private final Machine machine;
+    private LongConsumer hostWait;
 
     /** Wires the devices into {@code m}; {@code wallClock} gives the RTC's power-on date and time. */
     public PcPlatform(Machine m, WallClock wallClock) {
@@ -72,7 +75,13 @@ public final class PcPlatform {
         ioApic.attach(m.memory);
         localApic.setEoiListener(ioApic::eoi);
         isaIrqs = new IsaIrqRouter(pic, ioApic);
-        m.setInterruptController(new ApicInterruptController(localApic, pic, clock));
+        InterruptController apics = new ApicInterruptController(localApic, pic, clock);
+        m.setInterruptController(new InterruptController() {
+            @Override public boolean hasInterrupt() { return apics.hasInterrupt(); }
+            @Override public int acknowledge() { return apics.acknowledge(); }
+            @Override public boolean canInterruptLater() { return apics.canInterruptLater(); }
+            @Override public void idle() { idleHalted(); }
+        });
 
         pit = new Pit8254(clock, isaIrqs);
         pit.attach(m.io);
@@ -110,6 +119,29 @@ public final class PcPlatform {
      */
     public void installAcpiTables() {
         AcpiTables.install(machine.memory, RSDP_ADDRESS, ACPI_TABLES, acpiConfig);
+    }
+
+    /**
+     * Real-time pacing for interactive use: guest time may not run ahead of {@code host} time, and while the
+     * CPU is halted {@code hostWait} is asked to wait (the embedder sleeps, or returns at once in a browser
+     * slice) until the next timer is due, at most {@link #MAX_IDLE_WAIT_NS}, so that host input is polled
+     * often. Null restores the reproducible virtual clock (halts skip straight to the next deadline).
+     */
+    public void setRealTime(HostTime host, LongConsumer hostWait) {
+        clock.setPacing(host);
+        this.hostWait = host == null ? null : hostWait;
+    }
+
+    /** Upper bound of one host wait while halted in real-time mode (10 ms: keyboard latency stays low). */
+    public static final long MAX_IDLE_WAIT_NS = 10_000_000L;
+
+    /** The CPU is halted with IF=1: skip (virtual) or wait for (real-time) the next event; look for host input. */
+    private void idleHalted() {
+        if (clock.idle() || hostWait == null) return;
+        long wait = Math.min(clock.idleWaitNanos(), MAX_IDLE_WAIT_NS);
+        if (wait <= 0 && clock.hasPendingTimers()) return;
+        hostWait.accept(wait > 0 ? wait : MAX_IDLE_WAIT_NS);
+        for (Uart16550 u : uarts) u.pollInput();
     }
 
     /**
