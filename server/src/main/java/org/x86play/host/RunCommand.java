@@ -62,6 +62,8 @@ final class RunCommand {
         }
         PcPlatform platform = new PcPlatform(m, System::currentTimeMillis);
         if (o.bios == null) platform.installAcpiTables();   // no firmware to describe the machine
+        // Firmware screen on the serial console when COM1 is watched (else SeaBIOS uses VGA text).
+        if (o.serialStdio || o.until != null) platform.enableFirmwareSerialConsole();
         boolean realTime = o.clock != null ? o.clock.equals("realtime") : o.serialStdio && System.console() != null;
         if (realTime) {
             platform.setRealTime(System::nanoTime, ns -> {

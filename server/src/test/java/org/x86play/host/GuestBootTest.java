@@ -14,9 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.x86play.cpu.CpuId;
-import org.x86play.machine.Machine;
-import org.x86play.machine.RunLimits;
-import org.x86play.machine.RunResult;
 
 /**
  * The reference guest (built from Debian packages on first use) on the native runner: Debian's kernel boots
@@ -72,26 +69,17 @@ class GuestBootTest {
     }
 
     @Test
-    void seaBiosRunsItsPostAndPrintsItsBanner() throws Exception {
-        // On the serial console (SeaBIOS's sercon, COM1 named through fw_cfg) ...
+    void seaBiosRunsItsPostAndPrintsItsBanner() {
+        // On the serial console (SeaBIOS's sercon, COM1 named through fw_cfg).
         int status = vmm("run", "--bios", guest.bios.toString(), "--until", "No bootable device", "--timeout", "300");
         assertEquals(ExitStatus.OK, status, () -> "stderr: " + stderr + "\nstdout: " + tail(stdout));
         int banner = stdout.indexOf("SeaBIOS (version 1.16");
         assertTrue(banner >= 0, stdout);
         assertTrue(stdout.indexOf("Booting from Hard Disk...", banner) > banner, stdout);
 
-        // ... and in VGA text memory.
-        RunOptions o = RunOptions.parse(new String[] {"--bios", guest.bios.toString(), "--serial", "none"});
-        Machine m = new RunCommand(null, System.out, System.err).build(o);
-        OutputWatch booting = new OutputWatch("Booting from");
-        m.setSerialOutput(b -> {
-            if (booting.feed(b)) m.requestStop("boot menu");
-        });
-        RunResult r = m.run(new RunLimits().timeoutMillis(300_000));
-        assertEquals(RunResult.Reason.STOPPED, r.reason, r.message);
-        StringBuilder screen = new StringBuilder();
-        for (int i = 0; i < 80 * 25; i++) screen.append((char) m.memory.read8(0xB8000 + 2 * i));
-        assertTrue(screen.indexOf("SeaBIOS (version 1.16") >= 0, screen.toString());
+        // Its screen text comes through its serial console: without a VGA BIOS (no PCI VGA device yet), SeaBIOS
+        // has no int 10h handler that writes VGA text memory.
+        assertTrue(stdout.contains("No bootable device."), stdout);
     }
 
     private static Set<String> expectedFlags() {

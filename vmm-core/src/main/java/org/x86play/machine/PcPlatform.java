@@ -107,8 +107,6 @@ public final class PcPlatform {
         acpiPm.attach(m.io);
         fwCfg = new FwCfg(m.memory.ramSize(), 1, 1);
         fwCfg.attach(m.io);
-        // SeaBIOS mirrors its text console to this UART when fw_cfg names it (its "sercon" feature).
-        fwCfg.addFile("etc/sercon-port", new byte[] {(byte) 0xF8, 0x03, 0, 0, 0, 0, 0, 0});
         m.io.register(DebugConsole.DEFAULT_PORT, 1, debugConsole);
         m.addChunkHook(this::afterChunk);
     }
@@ -119,6 +117,14 @@ public final class PcPlatform {
      */
     public void installAcpiTables() {
         AcpiTables.install(machine.memory, RSDP_ADDRESS, ACPI_TABLES, acpiConfig);
+    }
+
+    /**
+     * Names COM1 in fw_cfg {@code etc/sercon-port}: SeaBIOS then runs its serial console there (its text
+     * screen goes to COM1 instead of the VGA text console when no VGA BIOS is loaded).
+     */
+    public void enableFirmwareSerialConsole() {
+        fwCfg.addFile("etc/sercon-port", new byte[] {(byte) 0xF8, 0x03, 0, 0, 0, 0, 0, 0});
     }
 
     /**
