@@ -28,7 +28,11 @@ final class RunCommand {
         this.err = err;
     }
 
-    int execute(RunOptions o) throws UsageException {
+    /**
+     * The machine {@code o} describes: RAM, the PC platform, the loaded guest, debug console, trace, cache
+     * mode and POST listener; null (after a message) when the JVM has too little heap for the RAM.
+     */
+    Machine build(RunOptions o) throws UsageException {
         byte[] image;
         byte[] initrd = null;
         if (o.bios != null) {
@@ -46,7 +50,7 @@ final class RunCommand {
         } catch (OutOfMemoryError e) {
             err.println("vmm: not enough Java heap for --mem " + o.memMb + " (MiB); give the JVM more, e.g. VMM_JAVA_OPTS=-Xmx"
                     + (o.memMb + 512) + "m ./vmm run ...");
-            return ExitStatus.HOST_ERROR;
+            return null;
         }
         try {
             if (o.bios != null) m.loadBios(image);
@@ -56,7 +60,27 @@ final class RunCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException((o.bios != null ? o.bios : o.kernel != null ? o.kernel : o.multiboot) + ": " + e.getMessage());
         }
-        new PcPlatform(m, System::currentTimeMillis);
+        PcPlatform platform = new PcPlatform(m, System::currentTimeMillis);
+        if (o.bios == null) platform.installAcpiTables();   // no firmware to describe the machine
+        // Firmware screen on the serial console when COM1 is watched (else SeaBIOS uses VGA text).
+        if (o.serialStdio || o.until != null) platform.enableFirmwareSerialConsole();
+        boolean realTime = o.clock != null ? o.clock.equals("realtime") : o.serialStdio && System.console() != null;
+        if (realTime) {
+            platform.setRealTime(System::nanoTime, ns -> {
+                try {
+                    Thread.sleep(ns / 1_000_000, (int) (ns % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        if (!o.debugcon.equals("none")) {
+            PrintStream dc = o.debugcon.equals("stdio") ? out : err;
+            platform.debugConsole.setSink(b -> {
+                dc.write(b);
+                if (b == '\n') dc.flush();
+            });
+        }
         m.setTrace(o.trace);
         if (o.tcache != null) m.setTranslationCache(o.tcache);
         if (o.kernel == null) {
@@ -70,6 +94,12 @@ final class RunCommand {
                 err.flush();
             });
         }
+        return m;
+    }
+
+    int execute(RunOptions o) throws UsageException {
+        Machine m = build(o);
+        if (m == null) return ExitStatus.HOST_ERROR;
         OutputStream serial = o.serialStdio ? new BufferedOutputStream(out, 1 << 14) : null;
         Flusher flusher = serial != null ? new Flusher(serial) : null;
         OutputWatch until = o.until != null ? new OutputWatch(o.until) : null;
@@ -115,7 +145,7 @@ final class RunCommand {
         if (r.reason == RunResult.Reason.DEBUG_EXIT) return;
         err.println("vmm: " + r.message + " (" + r.instructions + " instructions)");
         boolean showTrace = r.reason == RunResult.Reason.TRIPLE_FAULT || r.reason == RunResult.Reason.UNIMPLEMENTED
-                || r.reason == RunResult.Reason.HOST_ERROR;
+                || r.reason == RunResult.Reason.HOST_ERROR || r.reason == RunResult.Reason.INSTRUCTION_LIMIT;
         if (showTrace && trace != null) {
             String[] lines = trace.render();
             err.println("vmm: last " + lines.length + " instructions (oldest first; the last one did not complete):");

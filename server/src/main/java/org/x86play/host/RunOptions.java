@@ -15,6 +15,10 @@ public final class RunOptions {
     public String kernel, initrd;
     public String append;
     public boolean serialStdio = true;
+    /** Guest clock: "virtual" (reproducible, halts skipped), "realtime" (paced to the host), or null = realtime on a terminal. */
+    public String clock;
+    /** Firmware debug console (port 0x402): "none", "stdio" or "stderr". */
+    public String debugcon = "none";
     public int postPort = 0x80;
     public long timeoutMillis;
     public long maxInstructions;
@@ -68,6 +72,22 @@ public final class RunOptions {
                     if (v.equals("stdio")) o.serialStdio = true;
                     else if (v.equals("none")) o.serialStdio = false;
                     else throw new UsageException("--serial must be stdio or none, got '" + v + "'");
+                    break;
+                }
+                case "--clock": {
+                    String v = value(a, i++);
+                    if (!v.equals("virtual") && !v.equals("realtime")) {
+                        throw new UsageException("--clock must be virtual or realtime, got '" + v + "'");
+                    }
+                    o.clock = v;
+                    break;
+                }
+                case "--debugcon": {
+                    String v = value(a, i++);
+                    if (!v.equals("stdio") && !v.equals("stderr") && !v.equals("none")) {
+                        throw new UsageException("--debugcon must be stdio, stderr or none, got '" + v + "'");
+                    }
+                    o.debugcon = v;
                     break;
                 }
                 case "--post-port":

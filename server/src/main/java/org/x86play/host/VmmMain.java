@@ -37,6 +37,8 @@ public final class VmmMain {
             switch (args[0]) {
                 case "run":
                     return new RunCommand(in, out, err).execute(RunOptions.parse(rest));
+                case "bench":
+                    return new BenchCommand(in, out, err).execute(rest);
                 case "conformance":
                     // Prints the report and exits with 0 iff nothing failed.
                     org.x86play.conformance.ConformanceReport.main(rest);
@@ -62,13 +64,18 @@ public final class VmmMain {
         }
     }
 
-    static final String SHORT_USAGE = "usage: ./vmm run [options] | ./vmm conformance [options] | ./vmm help";
+    static final String SHORT_USAGE = "usage: ./vmm run [options] | ./vmm bench boot|compute | ./vmm conformance [options] | ./vmm help";
 
     static final String HELP = String.join("\n",
             "x86play native runner",
             "",
             "usage:",
             "  ./vmm run [options]           boot a guest",
+            "  ./vmm bench boot|compute [options]",
+            "                                boot the reference guest (built from Debian packages on first",
+            "                                use) to GUEST-READY, or time a shell loop inside it; prints",
+            "                                our figures next to QEMU TCG's when qemu-system-i386 is installed",
+            "                                (--runs N, --tcache on|off|both, --qemu auto|off, --mem MB)",
             "  ./vmm conformance [options]   run the conformance suites and print the report",
             "                                (--only singlestep286|host-diff|baremetal, --seed N, --cases N, --verbose)",
             "  ./vmm help                    this text",
@@ -83,6 +90,10 @@ public final class VmmMain {
             "  --append TEXT            kernel arguments: with --multiboot the kernel sees 'FILE TEXT',",
             "                           as QEMU and GRUB pass it; with --kernel exactly TEXT",
             "  --serial stdio|none      COM1 (0x3F8) on standard output/input (default stdio)",
+            "  --clock virtual|realtime virtual: guest time from executed instructions, halts skipped (runs",
+            "                           are reproducible; default unless stdin is a terminal); realtime:",
+            "                           paced to the host clock, idle waits sleep (interactive shells)",
+            "  --debugcon stdio|stderr|none  firmware log port 0x402 (QEMU's debugcon; SeaBIOS writes there)",
             "  --post-port PORT         port of the POST-code device (default 0x80); each new code is reported",
             "                           on stderr as 'POST 0xNN' (not with --kernel: Linux uses the port as a delay)",
             "  --profile N              print the N hottest guest code locations at the end (EIP sampled",

@@ -307,6 +307,31 @@ public final class PhysicalMemory {
         mapChanged();
     }
 
+    /**
+     * Makes the RAM behind {@code [base, base + size)} readable but not writable (writes are ignored, as for
+     * ROM): a chipset's "read-enable only" shadow-RAM setting. Pages beyond RAM are left as they are.
+     */
+    public void mapRamReadOnly(int base, int size) {
+        int first = base >>> PAGE_SHIFT;
+        int pages = (int) ((((base & 0xFFFFFFFFL) + size + PAGE_MASK) >>> PAGE_SHIFT) - first);
+        checkRange(first << PAGE_SHIFT, pages);
+        for (int p = first; p < first + pages && p < ramPages; p++) pageMap[p] = p << PAGE_SHIFT | KIND_ROM;
+        mapChanged();
+    }
+
+    /** The page-map entries of {@code pages} pages from {@code base}, to put back later with {@link #restoreMapping}. */
+    public int[] saveMapping(int base, int pages) {
+        checkRange(base, pages);
+        return java.util.Arrays.copyOfRange(pageMap, base >>> PAGE_SHIFT, (base >>> PAGE_SHIFT) + pages);
+    }
+
+    /** Puts back entries from {@link #saveMapping} for the pages from {@code base}. */
+    public void restoreMapping(int base, int[] entries) {
+        checkRange(base, entries.length);
+        System.arraycopy(entries, 0, pageMap, base >>> PAGE_SHIFT, entries.length);
+        mapChanged();
+    }
+
     private static void checkRange(int base, int pages) {
         if (pages <= 0 || (base >>> PAGE_SHIFT) + pages > (1 << 20)) throw new IllegalArgumentException("beyond 4 GiB");
     }

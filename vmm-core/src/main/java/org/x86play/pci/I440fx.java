@@ -5,9 +5,10 @@ package org.x86play.pci;
  * 1237, class 06/00/00 (host bridge). OSes look for it to decide configuration mechanism #1 works and which
  * chipset quirks apply.
  * <p>
- * The chipset registers from 0x50 (PMCCFG, DRAM control, PAM shadow-RAM attributes 0x59..0x5F, DRB row
- * boundaries, SMRAM at 0x72, error command/status 0x90..0x93) hold what the guest writes but have no effect:
- * RAM and the BIOS area are fixed in this machine. Defaults from the 82441FX datasheet register summary.
+ * The PAM registers 0x59..0x5F control shadow RAM in the BIOS area ({@link PamShadowing}) once
+ * {@link #enableShadowing} connected the memory. The other chipset registers from 0x50 (PMCCFG, DRAM control,
+ * DRB row boundaries, SMRAM at 0x72, error command/status 0x90..0x93) hold what the guest writes but have no
+ * effect. Defaults from the 82441FX datasheet register summary.
  */
 public final class I440fx extends PciDevice {
     public static final int VENDOR_INTEL = 0x8086, DEVICE_82441FX = 0x1237;
@@ -23,5 +24,34 @@ public final class I440fx extends PciDevice {
         setWritable(0x50, 0x30, 0xFF);
         setWritable(0x90, 4, -1);
         set8(SMRAM, SMRAM_DEFAULT);
+    }
+
+    private PamShadowing pam;
+
+    /**
+     * Lets the PAM registers switch the BIOS area between its current contents (the firmware side) and RAM.
+     * With {@code firmwarePresent} the registers start at 0 (power-on: everything from the firmware side);
+     * without, they start as firmware leaves them after POST (0xC0000..0xFFFFF read/write RAM), which is what a
+     * firmware-less boot already has.
+     */
+    public void enableShadowing(org.x86play.memory.PhysicalMemory memory, boolean firmwarePresent) {
+        for (int i = 0; i < PamShadowing.REGISTERS; i++) {
+            set8(PamShadowing.PAM0 + i, firmwarePresent ? 0 : (i == 0 ? 0x30 : 0x33));
+        }
+        pam = new PamShadowing(memory);
+        pam.apply(pamValues());
+    }
+
+    private int[] pamValues() {
+        int[] v = new int[PamShadowing.REGISTERS];
+        for (int i = 0; i < v.length; i++) v[i] = get8(PamShadowing.PAM0 + i);
+        return v;
+    }
+
+    @Override
+    protected void configWritten(int offset, int size, int value) {
+        if (pam != null && offset < PamShadowing.PAM0 + PamShadowing.REGISTERS && offset + size > PamShadowing.PAM0) {
+            pam.apply(pamValues());
+        }
     }
 }

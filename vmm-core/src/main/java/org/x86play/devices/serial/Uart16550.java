@@ -40,6 +40,9 @@ public final class Uart16550 implements IoPortHandler {
 
     private IntConsumer output;
     private IntSupplier input;
+    private Runnable irqListener;
+    /** The INTR level last reported to {@link #irqListener}. */
+    private boolean irqReported;
 
     /** Each byte the guest transmits (0..255); null discards them. */
     public void setOutput(IntConsumer output) { this.output = output; }
@@ -47,8 +50,19 @@ public final class Uart16550 implements IoPortHandler {
     /** Host input: returns the next byte (0..255) or -1 when none is waiting; called only when there is room. */
     public void setInput(IntSupplier input) { this.input = input; }
 
+    /**
+     * Called whenever {@link #irqAsserted()} changes, right after the register access that changed it, so
+     * the board sees every edge (an edge-triggered I/O APIC pin would miss a low-high blip seen only by polling).
+     */
+    public void setIrqListener(Runnable l) { irqListener = l; }
+
     /** Moves host bytes into the receive buffer while it has room. Cheap; the machine calls it periodically. */
     public void pollInput() {
+        fill();
+        irqChanged();
+    }
+
+    private void fill() {
         IntSupplier in = input;
         if (in == null || (mcr & MCR_LOOP) != 0) return;
         int room = capacity() - rxCount;
@@ -56,6 +70,15 @@ public final class Uart16550 implements IoPortHandler {
             int b = in.getAsInt();
             if (b < 0) return;
             push(b & 0xFF);
+        }
+    }
+
+    private void irqChanged() {
+        boolean now = irqAsserted();
+        if (now != irqReported) {
+            irqReported = now;
+            Runnable l = irqListener;
+            if (l != null) l.run();
         }
     }
 
@@ -112,6 +135,7 @@ public final class Uart16550 implements IoPortHandler {
     @Override
     public int in(int port, int size) {
         int v = read(port & 7);
+        irqChanged();
         return size == 1 ? v : size == 2 ? v | 0xFF00 : v | 0xFFFFFF00;
     }
 
@@ -119,14 +143,14 @@ public final class Uart16550 implements IoPortHandler {
         switch (reg) {
             case RBR_THR:
                 if ((lcr & LCR_DLAB) != 0) return dll;
-                pollInput();
+                fill();
                 int b = pop();
-                pollInput();
+                fill();
                 return b;
             case IER:
                 return (lcr & LCR_DLAB) != 0 ? dlm : ier;
             case IIR_FCR: {
-                pollInput();
+                fill();
                 int id = identify();
                 if ((id & 0x0F) == 0x02) thrEmptyPending = false; // reading IIR acknowledges THRE
                 return id;
@@ -136,7 +160,7 @@ public final class Uart16550 implements IoPortHandler {
             case MCR:
                 return mcr;
             case LSR: {
-                pollInput();
+                fill();
                 int v = LSR_THRE | LSR_TEMT | (rxCount > 0 ? LSR_DR : 0) | (overrun ? LSR_OE : 0);
                 overrun = false;
                 return v;
@@ -153,8 +177,12 @@ public final class Uart16550 implements IoPortHandler {
 
     @Override
     public void out(int port, int size, int value) {
-        int v = value & 0xFF;
-        switch (port & 7) {
+        write(port & 7, value & 0xFF);
+        irqChanged();
+    }
+
+    private void write(int reg, int v) {
+        switch (reg) {
             case RBR_THR:
                 if ((lcr & LCR_DLAB) != 0) { dll = v; return; }
                 if ((mcr & MCR_LOOP) != 0) {
@@ -163,7 +191,11 @@ public final class Uart16550 implements IoPortHandler {
                     IntConsumer o = output;
                     if (o != null) o.accept(v);
                 }
-                thrEmptyPending = true; // sent at once: THR is empty again
+                // Writing THR clears a THRE interrupt; the byte leaves at once and THRE is set again: the
+                // INTR pin drops and rises, which the board must see as a new edge.
+                thrEmptyPending = false;
+                irqChanged();
+                thrEmptyPending = true;
                 return;
             case IER:
                 if ((lcr & LCR_DLAB) != 0) { dlm = v; return; }
@@ -174,7 +206,7 @@ public final class Uart16550 implements IoPortHandler {
             case IIR_FCR:
                 if (((v ^ fcr) & 1) != 0 || (v & 2) != 0) { rxHead = 0; rxCount = 0; }
                 fcr = v & 0xC9;
-                pollInput();
+                fill();
                 return;
             case LCR:
                 lcr = v;

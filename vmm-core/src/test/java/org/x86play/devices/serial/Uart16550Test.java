@@ -104,4 +104,32 @@ class Uart16550Test {
         out(4, 0x00);
         assertEquals(0xB0, in(6) & 0xF0, "not in loopback: CTS DSR DCD of a connected terminal");
     }
+
+    @Test
+    void everyTransmissionGivesTheBoardAFreshThreEdge() {
+        List<Boolean> levels = new ArrayList<>();
+        u.setIrqListener(() -> levels.add(u.irqAsserted()));
+        out(4, 0x08);              // OUT2: the board sees INTR
+        out(1, 0x02);              // THRE interrupt on: THR is empty, so INTR rises
+        assertEquals(List.of(true), levels);
+        out(0, 'x');               // without reading IIR first: INTR must drop and rise again
+        out(0, 'y');
+        assertEquals(List.of(true, false, true, false, true), levels);
+        assertEquals(0x02, in(2) & 0x0F, "THRE is the pending source");
+        assertEquals(List.of(true, false, true, false, true, false), levels, "reading IIR acknowledges THRE");
+    }
+
+    @Test
+    void receivedHostByteRaisesTheLineWithoutPolling() {
+        List<Boolean> levels = new ArrayList<>();
+        u.setIrqListener(() -> levels.add(u.irqAsserted()));
+        out(4, 0x08);
+        out(1, 0x01);              // received-data interrupt
+        assertTrue(levels.isEmpty());
+        host.add((int) 'k');
+        u.pollInput();
+        assertEquals(List.of(true), levels);
+        assertEquals('k', in(0));
+        assertEquals(List.of(true, false), levels);
+    }
 }

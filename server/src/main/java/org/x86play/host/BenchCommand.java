@@ -1,0 +1,233 @@
+package org.x86play.host;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.x86play.machine.Machine;
+import org.x86play.machine.RunLimits;
+import org.x86play.machine.RunResult;
+
+/**
+ * {@code ./vmm bench boot|compute}: measured figures for the reference guest, ours next to QEMU TCG's in the
+ * same run (when {@code qemu-system-i386} is installed).
+ * <ul>
+ *   <li>{@code boot}: wall time from loading the kernel to {@code GUEST-READY} on the console, with the block
+ *   translation cache on and (by default) off, then QEMU on the same kernel and initramfs.</li>
+ *   <li>{@code compute}: boots to the guest's shell, then times a busybox shell arithmetic loop (CPU-bound,
+ *   inside the guest) from the command to its result; prints our MIPS over that window.</li>
+ * </ul>
+ * Our runs are in-process (JIT warm-up included, JVM start not); QEMU's include its process start.
+ */
+final class BenchCommand {
+    static final String READY = "GUEST-READY";
+    static final String BOOT_APPEND = "console=ttyS0 quiet";
+    /** The compute workload: a shell loop, then a marker whose value only the guest computes. */
+    static final int COMPUTE_ITERATIONS = 20000;
+    static final String COMPUTE_COMMAND = "i=0; while [ $i -lt " + COMPUTE_ITERATIONS + " ]; do i=$((i+1)); done; echo COMPUTE-$((6*7))-DONE\n";
+    static final String COMPUTE_DONE = "COMPUTE-42-DONE";
+
+    private final InputStream in;
+    private final PrintStream out, err;
+
+    BenchCommand(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Options after {@code bench boot|compute}. */
+    static final class Options {
+        String what;
+        int runs = 1;
+        boolean cacheOn = true, cacheOff = true, qemu = true;
+        int memMb = 128;
+        long timeoutMillis = 900_000;
+
+        static Options parse(String[] args) throws UsageException {
+            Options o = new Options();
+            if (args.length == 0 || !(args[0].equals("boot") || args[0].equals("compute"))) {
+                throw new UsageException("bench needs 'boot' or 'compute' (see ./vmm help)");
+            }
+            o.what = args[0];
+            o.cacheOff = o.what.equals("boot");   // compute measures the cache-on core by default
+            for (int i = 1; i < args.length; i++) {
+                String a = args[i];
+                String v = i + 1 < args.length ? args[i + 1] : null;
+                switch (a) {
+                    case "--runs":
+                        o.runs = (int) RunOptions.number(a, need(a, v), 1, 100);
+                        i++;
+                        break;
+                    case "--tcache":
+                        switch (need(a, v)) {
+                            case "on": o.cacheOn = true; o.cacheOff = false; break;
+                            case "off": o.cacheOn = false; o.cacheOff = true; break;
+                            case "both": o.cacheOn = true; o.cacheOff = true; break;
+                            default: throw new UsageException("--tcache must be on, off or both, got '" + v + "'");
+                        }
+                        i++;
+                        break;
+                    case "--qemu":
+                        if (!need(a, v).equals("auto") && !v.equals("off")) throw new UsageException("--qemu must be auto or off, got '" + v + "'");
+                        o.qemu = v.equals("auto");
+                        i++;
+                        break;
+                    case "--mem":
+                        o.memMb = (int) RunOptions.number(a, need(a, v), 16, RunOptions.MAX_MEM_MB);
+                        i++;
+                        break;
+                    case "--timeout":
+                        o.timeoutMillis = RunOptions.seconds(a, need(a, v));
+                        i++;
+                        break;
+                    default:
+                        throw new UsageException("unknown bench option " + a + " (see ./vmm help)");
+                }
+            }
+            return o;
+        }
+
+        private static String need(String opt, String v) throws UsageException {
+            if (v == null) throw new UsageException(opt + " needs a value");
+            return v;
+        }
+    }
+
+    /** One measured run. */
+    static final class Figure {
+        final long instructions;
+        final double seconds;
+
+        Figure(long instructions, double seconds) {
+            this.instructions = instructions;
+            this.seconds = seconds;
+        }
+
+        double mips() { return instructions / 1e6 / Math.max(seconds, 1e-9); }
+    }
+
+    int execute(String[] args) throws UsageException {
+        Options o = Options.parse(args);
+        ReferenceGuest guest = ReferenceGuest.ensure(err);
+        boolean compute = o.what.equals("compute");
+        Figure on = null, off = null;
+        if (o.cacheOff) off = measure(o, guest, false, compute);
+        if (o.cacheOn) on = measure(o, guest, true, compute);
+        if ((o.cacheOff && off == null) || (o.cacheOn && on == null)) return ExitStatus.LIMIT;
+        Double qemu = null;
+        if (o.qemu) {
+            QemuReference q = QemuReference.find();
+            if (q == null) {
+                err.println("bench: qemu-system-i386 not installed; no QEMU figure (apt-get install qemu-system-x86)");
+            } else {
+                qemu = median(o.runs, () -> compute ? q.compute(guest, o.memMb, err) : q.boot(guest, o.memMb, err));
+            }
+        }
+        Figure main = on != null ? on : off;
+        StringBuilder line = new StringBuilder(o.what).append(": ");
+        line.append(String.format("instructions=%d seconds=%.2f mips=%.1f", main.instructions, main.seconds, main.mips()));
+        if (on != null && off != null) {
+            line.append(String.format(" tcache_off_seconds=%.2f speedup=%.2f", off.seconds, off.seconds / on.seconds));
+        }
+        if (qemu != null) line.append(String.format(" qemu_seconds=%.2f ratio=%.2f", qemu, main.seconds / qemu));
+        out.println(line);
+        out.flush();
+        return ExitStatus.OK;
+    }
+
+    /** The median of {@code runs} runs of ours (null if any run failed). */
+    private Figure measure(Options o, ReferenceGuest guest, boolean tcache, boolean compute) throws UsageException {
+        List<Figure> figures = new ArrayList<>();
+        for (int k = 1; k <= o.runs; k++) {
+            Figure f = compute ? computeOnce(o, guest, tcache) : bootOnce(o, guest, tcache);
+            if (f == null) return null;
+            err.printf("bench %s (tcache %s) run %d/%d: instructions=%d seconds=%.2f mips=%.1f%n",
+                    o.what, tcache ? "on" : "off", k, o.runs, f.instructions, f.seconds, f.mips());
+            err.flush();
+            figures.add(f);
+        }
+        figures.sort((a, b) -> Double.compare(a.seconds, b.seconds));
+        return figures.get(figures.size() / 2);
+    }
+
+    private RunOptions guestOptions(Options o, ReferenceGuest guest, boolean tcache, String append) {
+        RunOptions r = new RunOptions();
+        r.kernel = guest.kernel.toString();
+        r.initrd = guest.initrd.toString();
+        r.append = append;
+        r.memMb = o.memMb;
+        r.tcache = tcache;
+        r.serialStdio = false;
+        return r;
+    }
+
+    private Figure bootOnce(Options o, ReferenceGuest guest, boolean tcache) throws UsageException {
+        long t0 = System.nanoTime();
+        Machine m = new RunCommand(in, out, err).build(guestOptions(o, guest, tcache, BOOT_APPEND));
+        if (m == null) return null;
+        OutputWatch ready = new OutputWatch(READY);
+        m.setSerialOutput(b -> {
+            if (ready.feed(b)) m.requestStop(READY + " appeared");
+        });
+        RunResult r = m.run(new RunLimits().timeoutMillis(o.timeoutMillis));
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (r.reason != RunResult.Reason.STOPPED) {
+            err.println("bench: the boot did not reach " + READY + ": " + r.message);
+            return null;
+        }
+        return new Figure(r.instructions, secs);
+    }
+
+    private Figure computeOnce(Options o, ReferenceGuest guest, boolean tcache) throws UsageException {
+        Machine m = new RunCommand(in, out, err).build(guestOptions(o, guest, tcache, BOOT_APPEND + " guest=shell"));
+        if (m == null) return null;
+        // Boot to the shell's prompt ("# " after GUEST-READY), then type the command and time it.
+        OutputWatch ready = new OutputWatch(READY), prompt = new OutputWatch("# "), done = new OutputWatch(COMPUTE_DONE);
+        boolean[] phase = new boolean[2]; // [0] ready seen, [1] command sent
+        byte[] command = COMPUTE_COMMAND.getBytes(StandardCharsets.US_ASCII);
+        int[] sent = {0};
+        m.setSerialOutput(b -> {
+            if (!phase[0]) {
+                if (ready.feed(b)) phase[0] = true;
+            } else if (!phase[1]) {
+                if (prompt.feed(b)) m.requestStop("prompt");
+            } else if (done.feed(b)) {
+                m.requestStop(COMPUTE_DONE + " appeared");
+            }
+        });
+        m.setSerialInput(() -> phase[1] && sent[0] < command.length ? command[sent[0]++] : -1);
+        RunResult r = m.run(new RunLimits().timeoutMillis(o.timeoutMillis));
+        if (r.reason != RunResult.Reason.STOPPED) {
+            err.println("bench: the guest did not reach its shell prompt: " + r.message);
+            return null;
+        }
+        phase[1] = true;
+        long i0 = m.cpu.instructions;
+        long t0 = System.nanoTime();
+        r = m.run(new RunLimits().timeoutMillis(o.timeoutMillis));
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (r.reason != RunResult.Reason.STOPPED) {
+            err.println("bench: the compute loop did not finish: " + r.message);
+            return null;
+        }
+        return new Figure(m.cpu.instructions - i0, secs);
+    }
+
+    interface Measure {
+        double run() throws UsageException;
+    }
+
+    private double median(int runs, Measure m) throws UsageException {
+        double[] s = new double[runs];
+        for (int k = 0; k < runs; k++) {
+            s[k] = m.run();
+            err.printf("bench qemu run %d/%d: seconds=%.2f%n", k + 1, runs, s[k]);
+            err.flush();
+        }
+        Arrays.sort(s);
+        return s[runs / 2];
+    }
+}
