@@ -123,6 +123,19 @@ public final class Flags {
     // ------------------------------------------------------------------ predicates
 
     public boolean cf() {
+        // 32-bit producers first (ADC/SBB chains, INC/DEC preserving CF): no size masks, small enough to inline.
+        int k = kind;
+        if (size == 2) {
+            if (k == ADD) return Integer.compareUnsigned(res, a) < 0;
+            if (k == SUB) return Integer.compareUnsigned(a, b) < 0;
+            if (k == ADC) return cin != 0 ? Integer.compareUnsigned(res, a) <= 0 : Integer.compareUnsigned(res, a) < 0;
+        }
+        if (k == INC || k == DEC) return cin != 0;
+        if (k == NONE || k == SZP) return (value & CF) != 0;
+        return slowCf();
+    }
+
+    private boolean slowCf() {
         int m;
         switch (kind) {
             case NONE: case SZP: return (value & CF) != 0;
@@ -180,6 +193,7 @@ public final class Flags {
         if (size == 2) {
             if (kind == SUB) return subCondition(cc);
             if (kind == LOGIC) return logicCondition(cc);
+            if ((kind == INC || kind == DEC) && (cc >> 1) == 2) return (res == 0) ^ ((cc & 1) != 0);   // loop counters: Z/NZ
         }
         return slowCondition(cc);
     }

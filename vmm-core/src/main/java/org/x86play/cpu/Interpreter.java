@@ -8,6 +8,7 @@ import org.x86play.cpu.decoder.Op;
 import org.x86play.cpu.decoder.OpcodeRow;
 import org.x86play.cpu.decoder.Operand;
 import org.x86play.cpu.exec.Arith;
+import org.x86play.memory.WordStore;
 import org.x86play.mmu.Mmu;
 
 /**
@@ -87,6 +88,8 @@ public final class Interpreter implements CodeSource {
     private final int[] addend;
     private final Mmu mmu;
     private boolean fastMode;
+    /** Fast mode: alignment checking (#AC) is armed (CPL 3, CR0.AM, EFLAGS.AC), so unaligned accesses take readMem. */
+    private boolean alignChecks;
 
     /**
      * Enters fast mode for a run of {@link #execFast} calls: snapshots segment checks and the CPL's TLB tags.
@@ -112,6 +115,7 @@ public final class Interpreter implements CodeSource {
             }
         }
         boolean user = cpu.cpl == 3;
+        alignChecks = user && (cpu.cr0 & Cpu.CR0_AM) != 0 && (flags.getSystem() & Cpu.AC) != 0;
         readTags = mmu.readTags(user);
         writeTags = mmu.writeTags(user);
         fastMode = true;
@@ -140,6 +144,15 @@ public final class Interpreter implements CodeSource {
     private int rd32(int lin) {
         int i = (lin >>> 12) & Mmu.TLB_MASK;
         if (readTags[i] == (lin & 0xFFFFF003)) return mmu.store()[(lin + addend[i]) >>> 2];
+        return rd32Unaligned(lin);
+    }
+
+    /** Unaligned inside a direct page (frequent in decompressors and string code), else the full path. */
+    private int rd32Unaligned(int lin) {
+        int i = (lin >>> 12) & Mmu.TLB_MASK;
+        if (!alignChecks && readTags[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
+            return WordStore.load32(mmu.store(), lin + addend[i]);
+        }
         return readMem(lin, 2);
     }
 
@@ -148,6 +161,9 @@ public final class Interpreter implements CodeSource {
         if (readTags[i] == (lin & 0xFFFFF001)) {
             int x = lin + addend[i];
             return (mmu.store()[x >>> 2] >>> ((x & 2) << 3)) & 0xFFFF;
+        }
+        if (!alignChecks && readTags[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE) {
+            return WordStore.load16(mmu.store(), lin + addend[i]);
         }
         return readMem(lin, 1);
     }
@@ -164,7 +180,16 @@ public final class Interpreter implements CodeSource {
     private void wr32(int lin, int v) {
         int i = (lin >>> 12) & Mmu.TLB_MASK;
         if (writeTags[i] == (lin & 0xFFFFF003)) mmu.store()[(lin + addend[i]) >>> 2] = v;
-        else writeMem(lin, 2, v);
+        else wr32Unaligned(lin, v);
+    }
+
+    private void wr32Unaligned(int lin, int v) {
+        int i = (lin >>> 12) & Mmu.TLB_MASK;
+        if (!alignChecks && writeTags[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
+            WordStore.store32(mmu.store(), lin + addend[i], v);
+        } else {
+            writeMem(lin, 2, v);
+        }
     }
 
     private void wr16(int lin, int v) {
@@ -174,6 +199,8 @@ public final class Interpreter implements CodeSource {
             int sh = (x & 2) << 3;
             int[] st = mmu.store();
             st[x >>> 2] = (st[x >>> 2] & ~(0xFFFF << sh)) | ((v & 0xFFFF) << sh);
+        } else if (!alignChecks && writeTags[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE) {
+            WordStore.store16(mmu.store(), lin + addend[i], v);
         } else {
             writeMem(lin, 1, v);
         }
