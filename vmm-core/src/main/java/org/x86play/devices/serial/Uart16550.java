@@ -41,6 +41,8 @@ public final class Uart16550 implements IoPortHandler {
     private IntConsumer output;
     private IntSupplier input;
     private Runnable irqListener;
+    /** The guest has enabled a UART interrupt at some time: it is interrupt-driven (see {@link #fill}). */
+    private boolean interruptDriven;
     /** The INTR level last reported to {@link #irqListener}. */
     private boolean irqReported;
 
@@ -62,9 +64,17 @@ public final class Uart16550 implements IoPortHandler {
         irqChanged();
     }
 
+    /**
+     * Host bytes enter the receiver only while there is room and the guest is listening, like a terminal
+     * with flow control: a guest that has ever enabled UART interrupts (a driver, e.g. Linux's 8250) receives
+     * only while its received-data interrupt is on, so typed-ahead input waits until the port is opened
+     * instead of being swallowed by the driver's probing, FIFO resets and interrupt-less console writes. A
+     * guest that never enables interrupts (a polling loop, firmware) gets bytes whenever it looks.
+     */
     private void fill() {
         IntSupplier in = input;
         if (in == null || (mcr & MCR_LOOP) != 0) return;
+        if (interruptDriven && (ier & IER_RDA) == 0) return;
         int room = capacity() - rxCount;
         while (room-- > 0) {
             int b = in.getAsInt();
@@ -202,6 +212,7 @@ public final class Uart16550 implements IoPortHandler {
                 // Enabling the THRE interrupt while THR is empty raises it at once.
                 if ((v & IER_THRE) != 0 && (ier & IER_THRE) == 0) thrEmptyPending = true;
                 ier = v & 0x0F;
+                if (ier != 0) interruptDriven = true;
                 return;
             case IIR_FCR:
                 if (((v ^ fcr) & 1) != 0 || (v & 2) != 0) { rxHead = 0; rxCount = 0; }

@@ -132,4 +132,23 @@ class Uart16550Test {
         assertEquals('k', in(0));
         assertEquals(List.of(true, false), levels);
     }
+
+    @Test
+    void anInterruptDrivenGuestReceivesOnlyWhileItsReceiveInterruptIsOn() {
+        host.add((int) 'a');
+        out(1, 0x0F);              // a driver probes the interrupt enables ...
+        out(1, 0x00);              // ... and turns them off until the port is opened
+        assertEquals(0, in(5) & 1, "typed-ahead input waits");
+        out(2, 0x07);              // the driver resets the FIFOs while starting the port: nothing is lost
+        out(1, 0x01);              // open: received-data interrupt on
+        assertEquals(1, in(5) & 1);
+        assertEquals('a', in(0));
+    }
+
+    @Test
+    void aPollingGuestGetsBytesWhenItLooks() {
+        host.add((int) 'p');
+        assertEquals(1, in(5) & 1, "IER never enabled: polling reads pull host input");
+        assertEquals('p', in(0));
+    }
 }
