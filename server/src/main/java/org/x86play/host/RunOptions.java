@@ -67,29 +67,15 @@ public final class RunOptions {
                 case "--append":
                     o.append = value(a, i++);
                     break;
-                case "--serial": {
-                    String v = value(a, i++);
-                    if (v.equals("stdio")) o.serialStdio = true;
-                    else if (v.equals("none")) o.serialStdio = false;
-                    else throw new UsageException("--serial must be stdio or none, got '" + v + "'");
+                case "--serial":
+                    o.serialStdio = choice(opt, value(a, i++), "stdio", "none").equals("stdio");
                     break;
-                }
-                case "--clock": {
-                    String v = value(a, i++);
-                    if (!v.equals("virtual") && !v.equals("realtime")) {
-                        throw new UsageException("--clock must be virtual or realtime, got '" + v + "'");
-                    }
-                    o.clock = v;
+                case "--clock":
+                    o.clock = choice(opt, value(a, i++), "virtual", "realtime");
                     break;
-                }
-                case "--debugcon": {
-                    String v = value(a, i++);
-                    if (!v.equals("stdio") && !v.equals("stderr") && !v.equals("none")) {
-                        throw new UsageException("--debugcon must be stdio, stderr or none, got '" + v + "'");
-                    }
-                    o.debugcon = v;
+                case "--debugcon":
+                    o.debugcon = choice(opt, value(a, i++), "stdio", "stderr", "none");
                     break;
-                }
                 case "--post-port":
                     o.postPort = (int) number(opt, value(a, i++), 0, 0xFFFF);
                     break;
@@ -102,13 +88,9 @@ public final class RunOptions {
                 case "--trace":
                     o.trace = (int) number(opt, value(a, i++), 1, org.x86play.machine.InstructionTrace.MAX_ENTRIES);
                     break;
-                case "--tcache": {
-                    String v = value(a, i++);
-                    if (v.equals("on")) o.tcache = Boolean.TRUE;
-                    else if (v.equals("off")) o.tcache = Boolean.FALSE;
-                    else throw new UsageException("--tcache must be on or off, got '" + v + "'");
+                case "--tcache":
+                    o.tcache = choice(opt, value(a, i++), "on", "off").equals("on");
                     break;
-                }
                 case "--stats":
                     o.stats = true;
                     break;
@@ -139,6 +121,13 @@ public final class RunOptions {
     private static String value(List<String> a, int i) throws UsageException {
         if (i + 1 >= a.size()) throw new UsageException(a.get(i) + " needs a value");
         return a.get(i + 1);
+    }
+
+    /** {@code v} if it is one of {@code allowed}, else a usage error naming them. */
+    static String choice(String opt, String v, String... allowed) throws UsageException {
+        for (String a : allowed) if (a.equals(v)) return v;
+        throw new UsageException(opt + " must be " + String.join(", ", java.util.Arrays.copyOf(allowed, allowed.length - 1))
+                + " or " + allowed[allowed.length - 1] + ", got '" + v + "'");
     }
 
     /** Decimal or 0x-hexadecimal, within [min, max]. */

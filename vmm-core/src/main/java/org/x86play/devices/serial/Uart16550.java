@@ -30,6 +30,9 @@ public final class Uart16550 implements IoPortHandler {
     private static final int FIFO_SIZE = 16;
     private final int[] rx = new int[FIFO_SIZE];
     private int rxHead, rxCount;
+    /** Host bytes a FIFO reset took back (delivered again before new host input): host input is never lost. */
+    private final int[] held = new int[FIFO_SIZE];
+    private int heldCount;
 
     private int ier, lcr = 0x03, mcr, scr, fcr;
     private int dll = 0x0C, dlm; // 9600 baud after reset, as PC firmware usually leaves it
@@ -76,11 +79,33 @@ public final class Uart16550 implements IoPortHandler {
         if (in == null || (mcr & MCR_LOOP) != 0) return;
         if (interruptDriven && (ier & IER_RDA) == 0) return;
         int room = capacity() - rxCount;
+        while (room > 0 && heldCount > 0) {
+            push(held[0]);
+            heldCount--;
+            System.arraycopy(held, 1, held, 0, heldCount);
+            room--;
+        }
         while (room-- > 0) {
             int b = in.getAsInt();
             if (b < 0) return;
             push(b & 0xFF);
         }
+    }
+
+    /**
+     * FCR receiver reset. Loopback bytes are dropped as on the chip; host bytes go back to the host side
+     * (ahead of newer input), because the host is a flow-controlled terminal whose input must not be lost
+     * to a driver that resets the FIFO while starting the port.
+     */
+    private void resetReceiver() {
+        if ((mcr & MCR_LOOP) == 0 && rxCount > 0) {
+            int n = Math.min(rxCount, FIFO_SIZE - heldCount);
+            System.arraycopy(held, 0, held, n, heldCount);
+            for (int k = 0; k < n; k++) held[k] = rx[(rxHead + k) & (FIFO_SIZE - 1)];
+            heldCount += n;
+        }
+        rxHead = 0;
+        rxCount = 0;
     }
 
     private void irqChanged() {
@@ -215,7 +240,7 @@ public final class Uart16550 implements IoPortHandler {
                 if (ier != 0) interruptDriven = true;
                 return;
             case IIR_FCR:
-                if (((v ^ fcr) & 1) != 0 || (v & 2) != 0) { rxHead = 0; rxCount = 0; }
+                if (((v ^ fcr) & 1) != 0 || (v & 2) != 0) resetReceiver();
                 fcr = v & 0xC9;
                 fill();
                 return;

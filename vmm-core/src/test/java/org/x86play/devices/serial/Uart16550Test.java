@@ -151,4 +151,19 @@ class Uart16550Test {
         assertEquals(1, in(5) & 1, "IER never enabled: polling reads pull host input");
         assertEquals('p', in(0));
     }
+
+    @Test
+    void aFifoResetHandsUnreadHostBytesBack() {
+        host.add((int) 'u');
+        host.add((int) 'n');
+        out(2, 0x01);              // FIFO on
+        assertEquals(1, in(5) & 1, "a polling console pulls host bytes into the FIFO");
+        out(1, 0x0F);              // the driver probes the interrupt enables and turns them off ...
+        out(1, 0x00);
+        out(2, 0x07);              // ... resets the FIFOs while starting the port ...
+        assertEquals(0, in(5) & 1, "... and sees an empty receiver");
+        out(1, 0x01);              // open: received-data interrupt on
+        assertEquals('u', in(0), "nothing typed ahead was lost");
+        assertEquals('n', in(0));
+    }
 }
