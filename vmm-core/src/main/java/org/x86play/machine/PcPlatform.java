@@ -143,11 +143,21 @@ public final class PcPlatform {
 
     /** The CPU is halted with IF=1: skip (virtual) or wait for (real-time) the next event; look for host input. */
     private void idleHalted() {
-        if (clock.idle() || hostWait == null) return;
-        long wait = Math.min(clock.idleWaitNanos(), MAX_IDLE_WAIT_NS);
-        if (wait <= 0 && clock.hasPendingTimers()) return;
-        hostWait.accept(wait > 0 ? wait : MAX_IDLE_WAIT_NS);
-        for (Uart16550 u : uarts) u.pollInput();
+        if (!clock.idle() && hostWait != null) {
+            long wait = Math.min(clock.idleWaitNanos(), MAX_IDLE_WAIT_NS);
+            if (wait > 0 || !clock.hasPendingTimers()) {
+                hostWait.accept(wait > 0 ? wait : MAX_IDLE_WAIT_NS);
+                for (Uart16550 u : uarts) u.pollInput();
+            }
+        }
+        // The TSC must see the time that passed while halted at once, not at the end of the chunk: Linux's
+        // clocksource is the TSC, and a lagging one looks like a stalled CPU (soft-lockup warnings).
+        syncTsc();
+    }
+
+    private void syncTsc() {
+        long cycles = clock.cycles();
+        if (cycles > machine.cpu.tsc) machine.cpu.tsc = cycles;
     }
 
     /**
@@ -175,7 +185,6 @@ public final class PcPlatform {
     private void afterChunk() {
         clock.sync();
         // The TSC counts guest time, including time skipped while halted (one tick per instruction slot).
-        long cycles = clock.cycles();
-        if (cycles > machine.cpu.tsc) machine.cpu.tsc = cycles;
+        syncTsc();
     }
 }
