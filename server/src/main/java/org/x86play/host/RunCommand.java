@@ -83,13 +83,10 @@ final class RunCommand {
         }
         m.setTrace(o.trace);
         if (o.tcache != null) m.setTranslationCache(o.tcache);
-        if (o.kernel == null) {
-            // Firmware progress codes, printed when they change. Not under Linux, which writes port 0x80
-            // only as an I/O delay.
-            int[] last = {-1};
+        if (o.kernel == null || o.postPortGiven) {
+            // Firmware progress codes, one line per write. Not by default under Linux, which writes port 0x80
+            // only as an I/O delay (thousands of lines); --post-port asks for them anyway.
             m.setPostCodeListener(code -> {
-                if (code == last[0]) return;
-                last[0] = code;
                 err.printf("POST 0x%02X%n", code);
                 err.flush();
             });

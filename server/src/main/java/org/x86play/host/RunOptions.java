@@ -20,6 +20,8 @@ public final class RunOptions {
     /** Firmware debug console (port 0x402): "none", "stdio" or "stderr". */
     public String debugcon = "none";
     public int postPort = 0x80;
+    /** --post-port was given (then POST codes are reported even with --kernel). */
+    public boolean postPortGiven;
     public long timeoutMillis;
     public long maxInstructions;
     public int trace;
@@ -78,6 +80,7 @@ public final class RunOptions {
                     break;
                 case "--post-port":
                     o.postPort = (int) number(opt, value(a, i++), 0, 0xFFFF);
+                    o.postPortGiven = true;
                     break;
                 case "--timeout":
                     o.timeoutMillis = seconds(opt, value(a, i++));
