@@ -2,7 +2,7 @@ package org.x86play.cpu;
 
 /**
  * CPUID leaves and the processor signature (SDM Vol. 2A, CPUID).
- * Reports exactly the features this core implements. OWNER: cpu-system helper.
+ * Reports exactly the features this core implements.
  */
 public final class CpuId {
     /** Family 6, model 8, stepping 3 (a Pentium III class P6); EDX after RESET holds it (SDM §9.1.4). */

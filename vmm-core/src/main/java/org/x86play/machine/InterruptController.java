@@ -1,8 +1,9 @@
 package org.x86play.machine;
 
 /**
- * What the run loop needs from an interrupt controller (the 8259A PIC pair or the APICs, next
- * issue): it polls for a maskable request after each instruction and runs the INTA cycle.
+ * What the run loop needs from an interrupt controller (the 8259A PIC pair alone, or the local APIC in
+ * front of it as {@code PcPlatform} wires them): it polls for a maskable request between instructions
+ * and runs the INTA cycle.
  */
 public interface InterruptController {
     /** True while a maskable interrupt request is asserted on the CPU's INTR line. */

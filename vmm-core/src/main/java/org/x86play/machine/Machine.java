@@ -176,7 +176,7 @@ public final class Machine {
         stopMessage = "the guest powered the machine off";
     }
 
-    /** Connects the interrupt controller the run loop polls (none until the PIC/APIC exist). */
+    /** Connects the interrupt controller the run loop polls (none on a bare machine; {@code PcPlatform} sets one). */
     public void setInterruptController(InterruptController controller) {
         interrupts = controller;
     }
