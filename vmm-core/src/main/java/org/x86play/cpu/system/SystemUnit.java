@@ -20,7 +20,6 @@ import org.x86play.cpu.CpuId;
  *       then delivers it); a task switch that faults after committing leaves the new task's state
  *       (and sets {@code cpu.instructionStart} to the new task's EIP).</li>
  * </ul>
- *
  */
 public final class SystemUnit {
     private final Cpu cpu;
