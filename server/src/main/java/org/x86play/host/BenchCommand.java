@@ -61,18 +61,15 @@ final class BenchCommand {
                         o.runs = (int) RunOptions.number(a, need(a, v), 1, 100);
                         i++;
                         break;
-                    case "--tcache":
-                        switch (need(a, v)) {
-                            case "on": o.cacheOn = true; o.cacheOff = false; break;
-                            case "off": o.cacheOn = false; o.cacheOff = true; break;
-                            case "both": o.cacheOn = true; o.cacheOff = true; break;
-                            default: throw new UsageException("--tcache must be on, off or both, got '" + v + "'");
-                        }
+                    case "--tcache": {
+                        String mode = RunOptions.choice(a, need(a, v), "on", "off", "both");
+                        o.cacheOn = !mode.equals("off");
+                        o.cacheOff = !mode.equals("on");
                         i++;
                         break;
+                    }
                     case "--qemu":
-                        if (!need(a, v).equals("auto") && !v.equals("off")) throw new UsageException("--qemu must be auto or off, got '" + v + "'");
-                        o.qemu = v.equals("auto");
+                        o.qemu = RunOptions.choice(a, need(a, v), "auto", "off").equals("auto");
                         i++;
                         break;
                     case "--mem":
@@ -123,7 +120,7 @@ final class BenchCommand {
             if (q == null) {
                 err.println("bench: qemu-system-i386 not installed; no QEMU figure (apt-get install qemu-system-x86)");
             } else {
-                qemu = median(o.runs, () -> compute ? q.compute(guest, o.memMb, err) : q.boot(guest, o.memMb, err));
+                qemu = median(o.runs, () -> compute ? q.compute(guest, o.memMb) : q.boot(guest, o.memMb));
             }
         }
         Figure main = on != null ? on : off;

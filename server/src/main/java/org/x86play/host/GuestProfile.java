@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.x86play.cpu.Cpu;
 import org.x86play.machine.Machine;
 
 /**
@@ -30,7 +31,7 @@ final class GuestProfile {
     }
 
     private void sample() {
-        int lin = machine.cpu.seg[org.x86play.cpu.Cpu.CS].base + machine.cpu.eip;
+        int lin = machine.cpu.seg[Cpu.CS].base + machine.cpu.eip;
         samples.computeIfAbsent(lin, k -> new int[1])[0]++;
         total++;
     }
@@ -42,7 +43,7 @@ final class GuestProfile {
         }
         List<Map.Entry<String, int[]>> list = new ArrayList<>(byName.entrySet());
         list.sort((a, b) -> Integer.compare(b.getValue()[0], a.getValue()[0]));
-        err.printf("guest profile: %d samples (one per %d instructions)%n", total, 4096);
+        err.printf("guest profile: %d samples (one per run-loop chunk, about %d instructions)%n", total, Machine.CHECK_INTERVAL);
         for (int i = 0; i < Math.min(top, list.size()); i++) {
             int n = list.get(i).getValue()[0];
             err.printf("  %5.1f%%  %8d  %s%n", 100.0 * n / Math.max(1, total), n, list.get(i).getKey());

@@ -3,7 +3,6 @@ package org.x86play.host;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ final class QemuReference {
     }
 
     /** Seconds from starting QEMU to GUEST-READY on its console. */
-    double boot(ReferenceGuest g, int memMb, PrintStream log) throws UsageException {
+    double boot(ReferenceGuest g, int memMb) throws UsageException {
         long t0 = System.nanoTime();
         Process p = start(command(g, memMb, BenchCommand.BOOT_APPEND));
         try {
@@ -52,7 +51,7 @@ final class QemuReference {
     }
 
     /** Seconds from typing the compute command at QEMU's guest shell to its result. */
-    double compute(ReferenceGuest g, int memMb, PrintStream log) throws UsageException {
+    double compute(ReferenceGuest g, int memMb) throws UsageException {
         Process p = start(command(g, memMb, BenchCommand.BOOT_APPEND + " guest=shell"));
         try {
             waitFor(p, BenchCommand.READY);

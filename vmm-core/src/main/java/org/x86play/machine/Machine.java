@@ -28,7 +28,7 @@ import org.x86play.translate.InterpreterEngine;
  */
 public final class Machine {
     /** Host clock and input are looked at every this many steps (a power of two). */
-    static final int CHECK_INTERVAL = 4096;
+    public static final int CHECK_INTERVAL = 4096;
     public static final int MIN_BIOS = 64 << 10, MAX_BIOS = 16 << 20;
     /** Guest RAM bounds (the physical memory holds at most 1 GiB of RAM). */
     public static final int MIN_MEMORY = 1 << 20, MAX_MEMORY = 1 << 30;

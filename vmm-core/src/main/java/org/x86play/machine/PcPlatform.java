@@ -20,6 +20,7 @@ import org.x86play.devices.rtc.Mc146818;
 import org.x86play.devices.rtc.WallClock;
 import org.x86play.devices.serial.Uart16550;
 import org.x86play.devices.vga.Vga;
+import org.x86play.memory.PhysicalMemory;
 import org.x86play.pci.PciPlatform;
 import org.x86play.time.HostTime;
 import org.x86play.time.VirtualClock;
@@ -101,7 +102,7 @@ public final class PcPlatform {
         for (Uart16550 u : uarts) u.setIrqListener(this::updateSerialIrqs);
         pci = new PciPlatform(m.io, m.memory, isaIrqs, this::requestReset);
         // Shadow RAM for the BIOS area: with a firmware ROM loaded (--bios) it starts from the ROM side.
-        boolean firmware = (m.memory.pageEntry(0xFFFF0) & 3) == org.x86play.memory.PhysicalMemory.KIND_ROM;
+        boolean firmware = (m.memory.pageEntry(0xFFFF0) & 3) == PhysicalMemory.KIND_ROM;
         pci.i440fx.enableShadowing(m.memory, firmware);
         acpiPm = new AcpiPm(clock, isaIrqs, acpiConfig.pmBase, m::powerOff);
         acpiPm.attach(m.io);
@@ -155,6 +156,7 @@ public final class PcPlatform {
         syncTsc();
     }
 
+    /** The TSC counts guest time, including time skipped while halted (one tick per instruction slot). */
     private void syncTsc() {
         long cycles = clock.cycles();
         if (cycles > machine.cpu.tsc) machine.cpu.tsc = cycles;
@@ -181,10 +183,9 @@ public final class PcPlatform {
         isaIrqs.setIrq(4, irq4);
     }
 
-    /** Once per chunk: device time catches up, the TSC follows guest time, a pending reset is taken. */
+    /** Once per chunk: device time catches up and the TSC follows it. */
     private void afterChunk() {
         clock.sync();
-        // The TSC counts guest time, including time skipped while halted (one tick per instruction slot).
         syncTsc();
     }
 }
