@@ -5,6 +5,7 @@ const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 /** Field id -> how to show it, from a stats message. */
 const FIELDS = [
     ['mips', s => fixed(s.mips, 1)],
+    ['run-mips', s => fixed(s.runMips, 1)],
     ['instructions', s => count(s.instructions)],
     ['virtual-seconds', s => fixed(s.virtualSeconds, 2) + ' s'],
     ['hit-rate', s => fixed(100 * s.hitRate, 2) + ' %'],
