@@ -48,12 +48,13 @@ function startWorker() {
     machine.worker = worker;
     machine.booted = false;
     let loaded;
-    machine.coreLoaded = new Promise((resolve, reject) => {
+    const coreLoaded = new Promise((resolve, reject) => {
         loaded = resolve;
         setTimeout(() => reject(new Error(`the ${TARGET_NAMES[target]} core did not load within ` +
             `${CORE_LOAD_TIMEOUT_MS / 1000} s`)), CORE_LOAD_TIMEOUT_MS);
     });
-    machine.coreLoaded.catch(error => fail(error.message));
+    coreLoaded.catch(error => { if (machine.worker === worker) fail(error.message); });
+    machine.coreLoaded = coreLoaded;
     worker.onmessage = event => { if (machine.worker === worker) onWorkerMessage(event.data, loaded); };
     worker.onerror = event => {
         if (machine.worker !== worker) return;
@@ -229,8 +230,10 @@ function setPhase(phase, reason = '') {
 
 function fail(text) {
     console.error(text);
+    // Keep the first errors too: a later one is often a consequence of an earlier one.
+    const earlier = machine.phase === 'error' ? ui.message.textContent.split('\n').slice(-2) : [];
     setPhase('error');
-    ui.message.textContent = text;
+    ui.message.textContent = [...earlier, text].join('\n');
 }
 
 // ---- test hook (read-only view for the e2e tests and the console) -----------------------------------

@@ -33,7 +33,7 @@ export function chooseTarget(params) {
     const forced = params.get('target');
     if (forced === 'wasm-gc' || forced === 'js') return { target: forced, how: `forced by ?target=${forced}` };
     const supported = wasmGcSupported();
-    const note = forced ? ` (ignored unknown ?target=${forced})` : '';
+    const note = forced ? `; unknown ?target=${forced} ignored` : '';
     return supported
         ? { target: 'wasm-gc', how: 'WebAssembly GC supported' + note }
         : { target: 'js', how: 'no WebAssembly GC in this browser' + note };
