@@ -247,6 +247,7 @@ public final class Machine {
                             return result(RunResult.Reason.HALTED_FOREVER, 0, why, steps + i);
                         }
                         pic.idle();
+                        if (stopReason != null) break; // e.g. an embedder ending its slice while the guest idles
                     }
                 }
                 steps += i;      // may pass the chunk by the rest of a block; never the instruction limit

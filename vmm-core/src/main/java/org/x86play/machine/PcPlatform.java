@@ -144,12 +144,15 @@ public final class PcPlatform {
 
     /** The CPU is halted with IF=1: skip (virtual) or wait for (real-time) the next event; look for host input. */
     private void idleHalted() {
-        if (!clock.idle() && hostWait != null) {
-            long wait = Math.min(clock.idleWaitNanos(), MAX_IDLE_WAIT_NS);
-            if (wait > 0 || !clock.hasPendingTimers()) {
-                hostWait.accept(wait > 0 ? wait : MAX_IDLE_WAIT_NS);
-                for (Uart16550 u : uarts) u.pollInput();
-            }
+        long deadline = clock.nextDeadline();
+        clock.idle();
+        // Paced, the idle skip stopped at host time short of the next deadline: nothing but host input can
+        // happen before it, so the embedder waits. (Paced idle() reports "moved" whenever host time crept on
+        // by a few ns, so its result cannot decide this: that spun the CPU while the guest idled.)
+        if (hostWait != null && clock.committed() < deadline) {
+            long wait = clock.idleWaitNanos(); // 0 when no timer is pending
+            hostWait.accept(wait > 0 ? Math.min(wait, MAX_IDLE_WAIT_NS) : MAX_IDLE_WAIT_NS);
+            for (Uart16550 u : uarts) u.pollInput();
         }
         // The TSC must see the time that passed while halted at once, not at the end of the chunk: Linux's
         // clocksource is the TSC, and a lagging one looks like a stalled CPU (soft-lockup warnings).
