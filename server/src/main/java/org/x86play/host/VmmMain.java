@@ -3,9 +3,10 @@ package org.x86play.host;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
+import org.x86play.server.ServerConfig;
 
 /**
- * Entry point of {@code ./vmm}: {@code run}, {@code conformance} and {@code help}.
+ * Entry point of {@code ./vmm}: {@code run}, {@code bench}, {@code serve}, {@code conformance} and {@code help}.
  * {@link #execute} returns the exit status (testable in-process); only {@link #main} exits.
  */
 public final class VmmMain {
@@ -39,6 +40,8 @@ public final class VmmMain {
                     return new RunCommand(in, out, err).execute(RunOptions.parse(rest));
                 case "bench":
                     return new BenchCommand(in, out, err).execute(rest);
+                case "serve":
+                    return new ServeCommand(out, err).execute(rest);
                 case "conformance":
                     // Prints the report and exits with 0 iff nothing failed.
                     org.x86play.conformance.ConformanceReport.main(rest);
@@ -64,13 +67,21 @@ public final class VmmMain {
         }
     }
 
-    static final String SHORT_USAGE = "usage: ./vmm run [options] | ./vmm bench boot|compute | ./vmm conformance [options] | ./vmm help";
+    static final String SHORT_USAGE = "usage: ./vmm run [options] | ./vmm serve [options] | ./vmm bench boot|compute | ./vmm conformance [options] | ./vmm help";
 
     static final String HELP = String.join("\n",
             "x86play native runner",
             "",
             "usage:",
             "  ./vmm run [options]           boot a guest",
+            "  ./vmm serve [options]         the browser playground: serves the page, the core compiled to",
+            "                                WebAssembly/JavaScript and the guest images; prints the URL and",
+            "                                runs until Ctrl-C. Without --images it serves the reference guest",
+            "                                (built on first use, as for bench)",
+            "                                (--port N (default " + ServerConfig.DEFAULT_PORT + ", 0 = any free port),",
+            "                                --bind ADDR (default " + ServerConfig.DEFAULT_HOST + "; 0.0.0.0 for all interfaces),",
+            "                                --images DIR (repeatable: a directory with image.json or a built",
+            "                                reference guest, or one holding such directories))",
             "  ./vmm bench boot|compute [options]",
             "                                boot the reference guest (built from Debian packages on first",
             "                                use) to GUEST-READY, or time a shell loop inside it; prints",

@@ -67,7 +67,7 @@ class VmmMainTest {
     @Test
     void helpListsCommandsOptionsAndStatuses() {
         assertEquals(0, vmm("help"));
-        for (String s : new String[] {"./vmm run", "./vmm conformance", "--mem MB", "--bios FILE", "--multiboot FILE",
+        for (String s : new String[] {"./vmm run", "./vmm conformance", "./vmm serve", "--port N", "--bind ADDR", "--images DIR", "--mem MB", "--bios FILE", "--multiboot FILE",
                 "--append", "--serial stdio|none", "--post-port", "--timeout", "--max-instructions", "--trace",
                 "--kernel", "(v << 1) | 1", "  12 "}) {
             assertTrue(stdout.contains(s), "help mentions " + s);
@@ -96,12 +96,27 @@ class VmmMainTest {
             {"run", "--bios", "x.bin", "--append", "quiet"}, {"--append needs --multiboot or --kernel"},
             {"run", "--bios", "a", "--multiboot", "b"}, {"use only one of --bios, --multiboot and --kernel"},
             {"run", "--bios", "/nonexistent/bios.bin"}, {"no such file"},
+            {"serve", "--port"}, {"--port needs a value"},
+            {"serve", "--port", "65536"}, {"--port must be between 0 and 65535"},
+            {"serve", "--port=http"}, {"--port needs a number"},
+            {"serve", "--bind", " "}, {"--bind needs an address"},
+            {"serve", "--images", "/nonexistent/images"}, {"--images /nonexistent/images: no such directory"},
+            {"serve", "--frob"}, {"unknown serve option --frob"},
+            {"serve", "now"}, {"unexpected argument 'now'"},
         };
         for (int i = 0; i < cases.length; i += 2) {
             assertEquals(2, vmm(cases[i]), String.join(" ", cases[i]));
             assertTrue(stderr.startsWith("vmm: ") && stderr.contains(cases[i + 1][0]), stderr);
             assertEquals(1, stderr.lines().count(), "one line: " + stderr);
         }
+    }
+
+    @Test
+    void serveReportsAnImageDirectoryWithoutImagesBeforeListening() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("no-images"));
+        assertEquals(2, vmm("serve", "--port", "0", "--images", empty.toString()));
+        assertTrue(stderr.startsWith("vmm: ") && stderr.contains("holds no guest image"), stderr);
+        assertEquals("", stdout);
     }
 
     @Test
