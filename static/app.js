@@ -30,6 +30,7 @@ const machine = {
     pauseClickedAt: null,    // event time of the last Pause click (performance.now() clock)
     lastPauseLatencyMs: null,
     lastStatsAt: null,
+    screenFrames: 0,         // 'screen' messages received (the VGA canvas shows the latest)
 };
 
 let catalog = [];
@@ -81,6 +82,7 @@ function onWorkerMessage(message, loaded) {
             terminal.write(String(message.text));
             break;
         case 'screen':
+            machine.screenFrames++;
             screen.update(message);
             break;
         case 'stats':
@@ -244,6 +246,7 @@ window.playground = Object.freeze({
     get target() { return target; },
     get stats() { return stats.latest; },
     get lastPauseLatencyMs() { return machine.lastPauseLatencyMs; },
+    get screenFrames() { return machine.screenFrames; },
     get error() { return machine.phase === 'error' ? ui.message.textContent : null; },
     serialText: () => terminal.text(),
     screenText: () => screen.text(),

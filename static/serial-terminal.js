@@ -14,7 +14,7 @@ export class SerialTerminal {
         if (typeof Terminal !== 'function') throw new Error('xterm.js did not load (/vendor/xterm/xterm.js)');
         this.term = new Terminal({
             cols: 80, rows: 25, scrollback: 5000, convertEol: false, cursorBlink: true,
-            fontFamily: '"DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace', fontSize: 14,
+            fontFamily: '"DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace', fontSize: 13,
             theme: { background: '#101010', foreground: '#d0d0d0' },
         });
         this.term.open(container);

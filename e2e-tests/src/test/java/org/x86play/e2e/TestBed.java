@@ -66,7 +66,7 @@ final class TestBed implements AutoCloseable {
 
     /** A fresh browser context (own cache and storage) with a viewport that shows the whole page. */
     BrowserContext newContext() {
-        return browser.newContext(new Browser.NewContextOptions().setViewportSize(1500, 1000));
+        return browser.newContext(new Browser.NewContextOptions().setViewportSize(1600, 1000));
     }
 
     /** Screenshots go to target/screenshots/ of this module. */
