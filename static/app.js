@@ -1,6 +1,6 @@
 // The playground page: picks a guest from /api/images, downloads its files, boots it in the emulator's
 // Worker and connects the worker's devices to the page (COM1 <-> xterm.js, VGA text -> canvas,
-// PS/2 keyboard <- canvas keys). Message protocol: notes/worker-protocol.md.
+// PS/2 keyboard <- canvas keys). The message protocol is described in web-client/README.md.
 import { chooseTarget, TARGET_NAMES } from './target.js';
 import { fetchInRanges, formatBytes } from './image-loader.js';
 import { SerialTerminal } from './serial-terminal.js';

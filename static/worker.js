@@ -1,6 +1,6 @@
 // The emulator's Web Worker: loads one TeaVM build of the core (worker.js?target=wasm-gc or ?target=js).
 // The Java main (org.x86play.web.WorkerMain) binds self.onmessage and speaks the protocol of
-// notes/worker-protocol.md; this file only loads it and reports load failures as 'error' messages.
+// web-client/README.md; this file only loads it and reports load failures as 'error' messages.
 'use strict';
 
 const target = new URL(self.location.href).searchParams.get('target') === 'js' ? 'js' : 'wasm-gc';

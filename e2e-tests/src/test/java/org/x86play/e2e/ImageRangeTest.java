@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @Tag("browser")
 @ExtendWith(TestBedExtension.class)
+@Order(0)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImageRangeTest {
     APIRequestContext http;

@@ -7,6 +7,7 @@ import com.microsoft.playwright.APIRequest;
 import com.microsoft.playwright.APIRequestContext;
 import com.microsoft.playwright.APIResponse;
 import java.util.List;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Every file the page loads is served, scripts with a JavaScript MIME type (module scripts require one). */
 @Tag("browser")
 @ExtendWith(TestBedExtension.class)
+@Order(0)
 class PageFilesTest {
     static final List<String> PAGE_FILES = List.of("/", "/app.js", "/worker.js", "/style.css", "/target.js",
             "/image-loader.js", "/serial-terminal.js", "/vga-screen.js", "/cp437.js", "/keyboard.js",

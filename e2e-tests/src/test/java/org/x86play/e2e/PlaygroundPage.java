@@ -22,6 +22,8 @@ final class PlaygroundPage implements AutoCloseable {
     final BrowserContext context;
     final Page page;
     private final List<String> console = new ArrayList<>();
+    /** System.nanoTime() of the Boot click, 0 before. */
+    long bootClickedNanos;
 
     private PlaygroundPage(TestBed bed, BrowserContext context, Page page) {
         this.bed = bed;
@@ -41,6 +43,17 @@ final class PlaygroundPage implements AutoCloseable {
         page.waitForFunction("() => window.playground !== undefined", null,
                 new Page.WaitForFunctionOptions().setTimeout(30_000));
         return p;
+    }
+
+    /** Clicks Boot (Playwright waits until the catalog is loaded and the button is enabled). */
+    void clickBoot() {
+        page.locator("#boot").click();
+        bootClickedNanos = System.nanoTime();
+    }
+
+    /** Time since the Boot click. */
+    Duration sinceBoot() {
+        return Duration.ofNanos(System.nanoTime() - bootClickedNanos);
     }
 
     private synchronized void remember(String line) {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -18,13 +18,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The reference Linux guest in the page on the WebAssembly GC build of the core (what Chromium picks by
- * itself). One boot serves both tests: the shell it reaches is then used for the pause test.
+ * itself). One boot serves both tests: the shell it reaches is then used for the pause test. Runs after
+ * {@link JsFallbackPlaygroundTest} (both boots start together), so the pause is measured while no other
+ * guest boots on the machine.
  */
 @Tag("browser")
 @Tag("guest")
 @ExtendWith(TestBedExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(2)
 class WasmGcPlaygroundTest {
     static final Duration BOOT_LIMIT = Duration.ofMinutes(15);
     static final double PAUSE_LIMIT_MS = 500;
@@ -33,13 +36,8 @@ class WasmGcPlaygroundTest {
     boolean shellReady;
 
     @BeforeAll
-    void openPage(TestBed bed) {
-        page = PlaygroundPage.open(bed, "");
-    }
-
-    @AfterAll
-    void closePage() {
-        if (page != null) page.close();
+    void bootStarted(BootedPlaygrounds booted) {
+        page = booted.wasmGc;
     }
 
     @Test
@@ -47,7 +45,7 @@ class WasmGcPlaygroundTest {
     void chromiumGetsTheWasmGcCoreWhichBootsLinuxToAShellThatComputes() throws Exception {
         assertEquals("wasm-gc", page.target(), "feature detection in Chromium");
         assertTrue(page.page.locator("#target").textContent().startsWith("WasmGC"), "status line names the target");
-        GuestShell.bootAndCompute(page, BOOT_LIMIT, "boot-wasm-gc");
+        GuestShell.awaitShellAndCompute(page, BOOT_LIMIT, "boot-wasm-gc");
         shellReady = true;
     }
 
@@ -64,8 +62,11 @@ class WasmGcPlaygroundTest {
                 + "   const t = performance.now(); await new Promise(r => setTimeout(r, 0));"
                 + "   worst = Math.max(worst, performance.now() - t); }"
                 + " return worst; }")).doubleValue();
-        page.page.waitForFunction("([n]) => window.playground.stats.instructions > n", java.util.List.of(before));
-        assertTrue(worstLagMs < 100, "page event loop stalled for " + worstLagMs + " ms while the guest ran");
+        // (Playwright passes numbers as JS numbers from Double/Integer, not from Long.)
+        page.page.waitForFunction("([n]) => window.playground.stats.instructions > n", List.of((double) before));
+        // The emulator runs in the Worker: the page's own thread is never held for long. (The bound leaves room
+        // for a loaded host's scheduler; a blocked main thread would show seconds.)
+        assertTrue(worstLagMs < 250, "page event loop stalled for " + worstLagMs + " ms while the guest ran");
 
         page.page.locator("#pause").click();
         page.waitForState("paused", Duration.ofSeconds(5));

@@ -46,8 +46,10 @@ final class EntityTags {
         String h = header.trim();
         if (h.startsWith("\"") || h.startsWith("W/")) return h.equals(etag);   // W/ never matches strongly
         Long date = parseDate(h);
-        // A date validator holds only if it equals Last-Modified exactly (to the second).
-        return date != null && date == lastModifiedMillis / 1000 * 1000;
+        // A date holds only if it equals Last-Modified exactly (to the second) and Last-Modified is a strong
+        // validator, i.e. at least a second in the past (§8.8.2.2: a change within that second could go unseen).
+        return date != null && date == lastModifiedMillis / 1000 * 1000
+                && lastModifiedMillis <= System.currentTimeMillis() - 1000;
     }
 
     /** An IMF-fixdate (RFC 1123 form) in milliseconds, or null when it does not parse. */

@@ -1,5 +1,6 @@
 package org.x86play.server;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -30,13 +31,19 @@ public final class ServerConfig {
     }
 
     /**
-     * {@code disk-images/build/reference} under the checkout ({@code -Dx86play.root}, set by ./vmm and by the
-     * build's test runs; else the working directory).
+     * {@code disk-images/build/reference} under the checkout: {@code -Dx86play.root} (set by ./vmm and by the
+     * build's test runs), else the working directory or its parent (a module folder), whichever has it.
      */
     public static Path referenceImageDir() {
-        return Paths.get(System.getProperty("x86play.root", ".")).toAbsolutePath().normalize()
-                .resolve("disk-images/build/reference");
+        String root = System.getProperty("x86play.root");
+        Path cwd = Paths.get("").toAbsolutePath().normalize();
+        if (root != null) return Paths.get(root).toAbsolutePath().normalize().resolve(REFERENCE_SUBDIR);
+        Path inParent = cwd.getParent() == null ? null : cwd.getParent().resolve(REFERENCE_SUBDIR);
+        if (!Files.isDirectory(cwd.resolve(REFERENCE_SUBDIR)) && inParent != null && Files.isDirectory(inParent)) return inParent;
+        return cwd.resolve(REFERENCE_SUBDIR);
     }
+
+    private static final String REFERENCE_SUBDIR = "disk-images/build/reference";
 
     public ServerConfig withHost(String host) { return new ServerConfig(host, port, imageDirs); }
 

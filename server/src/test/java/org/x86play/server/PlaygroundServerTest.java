@@ -42,6 +42,8 @@ class PlaygroundServerTest {
         initrd = "initrd bytes".getBytes();
         Files.write(image.resolve("vmlinuz"), kernel);
         Files.write(image.resolve("initrd.gz"), initrd);
+        // Last-Modified is a strong validator only when it is older than a second (If-Range by date).
+        Files.setLastModifiedTime(image.resolve("vmlinuz"), FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
         Files.writeString(image.resolve("image.json"), "{\"id\":\"test-image\",\"title\":\"Test image\",\"memMb\":64,"
                 + "\"cmdline\":\"console=ttyS0\",\"files\":{\"kernel\":\"vmlinuz\",\"initrd\":\"initrd.gz\"}}");
         Files.writeString(image.resolve("secret.txt"), "not in the catalog");

@@ -15,15 +15,20 @@ import org.x86play.time.HostTime;
  * Pacing in a browser: a halted guest cannot block the worker, so the platform's host wait ends the
  * slice ({@link Machine#requestStop}) and remembers how long to wait; the Worker schedules the next
  * slice after that time. An idle guest at a shell prompt therefore costs one short slice per guest
- * timer tick. When the worker did not run for much longer than planned (a throttled background tab, a
- * suspended laptop), the pacing is re-anchored: the guest sees a pause instead of a burst of catch-up
- * timer interrupts and a sudden jump of its clocks.
+ * timer tick (or per 10 ms at most).
+ * <p>
+ * Lag: guest time may fall behind host time by at most {@link #MAX_LAG_NANOS}; any more is dropped by
+ * re-anchoring the pacing. Guest time falls behind whenever the emulator runs slower than the clock's
+ * nominal instruction rate (a boot in the browser is) and whenever the worker does not run (a throttled
+ * background tab, a suspended laptop, a pause). Without the cap, the next idle phase would fire the whole
+ * backlog of timer ticks at full speed (seconds of busy catch-up, clocks racing); with it, the guest just
+ * sees its time run slower, like a VM whose host was busy.
  */
 final class GuestSession {
     /** Browser RAM limit: WasmGC traps (uncatchably) on 1 GiB arrays; 512 MiB was measured to work. */
     static final int MAX_MEM_MB = 512;
-    /** A host gap this much longer than planned is dropped from guest time (see the class comment). */
-    static final long MAX_GAP_NANOS = 250_000_000L;
+    /** Guest time lagging host time by more than this is dropped (see the class comment). */
+    static final long MAX_LAG_NANOS = 100_000_000L;
 
     final Machine machine;
     final PcPlatform platform;
@@ -33,7 +38,8 @@ final class GuestSession {
     private final HostTime host;
     /** Host wait the guest asked for in the current slice (ns), or -1 while it did not halt. */
     private long waitNanos = -1;
-    private long expectedStart;
+    /** Host and guest time when pacing was last anchored: guest time may reach anchorGuest + host time since. */
+    private long anchorHost, anchorGuest;
 
     /** What one slice did and what comes next. */
     static final class Slice {
@@ -52,19 +58,28 @@ final class GuestSession {
     }
 
     /**
+     * A Linux guest, built as {@code ./vmm run --kernel ... --initrd ... --append ...} builds it.
      * @throws IllegalArgumentException for a bad memory size or an image that is not a bootable bzImage
      * @throws OutOfMemoryError when the host cannot give the guest its RAM
      */
-    GuestSession(byte[] kernel, byte[] initrd, String cmdline, int memMb, HostTime host, WallClock wallClock) {
+    static GuestSession linux(byte[] kernel, byte[] initrd, String cmdline, int memMb, HostTime host,
+            WallClock wallClock) {
         if (memMb < 16 || memMb > MAX_MEM_MB) {
             throw new IllegalArgumentException("memMb must be 16.." + MAX_MEM_MB + ", got " + memMb);
         }
         if (kernel == null || kernel.length == 0) throw new IllegalArgumentException("no kernel image given");
+        Machine m = new Machine(memMb << 20);
+        m.loadLinux(kernel, initrd, cmdline == null ? "" : cmdline);
+        PcPlatform p = new PcPlatform(m, wallClock);
+        p.installAcpiTables();   // no firmware to describe the machine
+        return new GuestSession(m, p, host);
+    }
+
+    /** Runs {@code machine} (already loaded, with its {@code platform}) paced to {@code host} time. */
+    GuestSession(Machine machine, PcPlatform platform, HostTime host) {
+        this.machine = machine;
+        this.platform = platform;
         this.host = host;
-        machine = new Machine(memMb << 20);
-        machine.loadLinux(kernel, initrd, cmdline == null ? "" : cmdline);
-        platform = new PcPlatform(machine, wallClock);
-        platform.installAcpiTables();   // no firmware to describe the machine
         machine.setSerialOutput(serialOut);
         machine.setSerialInput(serialIn);
         anchorPacing();
@@ -76,13 +91,19 @@ final class GuestSession {
             waitNanos = ns;
             machine.requestStop("waiting for host time");
         });
-        expectedStart = host.nanos();
+        anchorHost = host.nanos();
+        anchorGuest = platform.clock.committed();
+    }
+
+    /** How far guest time is behind host time (ns). */
+    long lagNanos() {
+        return anchorGuest + (host.nanos() - anchorHost) - platform.clock.committed();
     }
 
     /** Runs one slice of about {@link SliceBudget#TARGET_NANOS} host time. */
     Slice run() {
+        if (lagNanos() > MAX_LAG_NANOS) anchorPacing();
         long start = host.nanos();
-        if (start - expectedStart > MAX_GAP_NANOS) anchorPacing();
         waitNanos = -1;
         long before = machine.cpu.instructions;
         RunResult r = machine.run(new RunLimits().maxInstructions(budget.instructions()));
@@ -97,7 +118,6 @@ final class GuestSession {
         } else {
             return new Slice(r, 0, executed, end - start);
         }
-        expectedStart = end + delay;
         return new Slice(null, delay, executed, end - start);
     }
 

@@ -89,7 +89,7 @@ public final class WorkerMain {
         token++;
         sliceQueued = false;
         try {
-            session = new GuestSession(kernel, initrd, cmdline, memMb, WorkerMain::hostNanos, System::currentTimeMillis);
+            session = GuestSession.linux(kernel, initrd, cmdline, memMb, WorkerMain::hostNanos, System::currentTimeMillis);
         } catch (IllegalArgumentException e) {
             WorkerScope.postError("boot: " + e.getMessage());
             WorkerScope.postState("stopped", e.getMessage());
