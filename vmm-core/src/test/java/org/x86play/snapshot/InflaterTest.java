@@ -30,6 +30,32 @@ class InflaterTest {
     }
 
     @Test
+    void portableStoredBlocksReadBackEverywhere() throws Exception {
+        PortableCompression portable = new PortableCompression();
+        Random rnd = new Random(3);
+        for (int size : new int[] {0, 1, 65535, 65536, 200_000}) {
+            byte[] data = new byte[size];
+            rnd.nextBytes(data);
+            byte[] z = portable.deflate(data, 0, size);
+            assertArrayEquals(data, portable.inflate(z, 0, z.length, size), "pure Java, " + size);
+            assertArrayEquals(data, JDK.inflate(z, 0, z.length, size), "java.util.zip, " + size);
+        }
+    }
+
+    @Test
+    void snapshotWrittenPortablyRestoresWithTheJdk() throws Exception {
+        TestGuest.Built a = new TestGuest.Built();
+        a.m.run(new org.x86play.machine.RunLimits().maxInstructions(200_000));
+        byte[] snap = new SnapshotWriter(new PortableCompression()).write(a.m, a.p, a.config, a.initial);
+        TestGuest.Built b = new TestGuest.Built();
+        Snapshot.parse(snap).restore(b.m, b.p, b.config, JDK);
+        TestGuest.Built c = new TestGuest.Built();
+        Snapshot.parse(new SnapshotWriter(JDK).write(a.m, a.p, a.config, a.initial)).restore(c.m, c.p, c.config, new PortableCompression());
+        assertArrayEquals(new SnapshotWriter(JDK).write(a.m, a.p, a.config, a.initial), new SnapshotWriter(JDK).write(b.m, b.p, b.config, b.initial));
+        assertArrayEquals(new SnapshotWriter(JDK).write(a.m, a.p, a.config, a.initial), new SnapshotWriter(JDK).write(c.m, c.p, c.config, c.initial));
+    }
+
+    @Test
     void wrongSizeIsRejected() {
         byte[] data = new byte[5000];
         byte[] z = JDK.deflate(data, 0, data.length);
