@@ -14,10 +14,24 @@ import org.x86play.machine.Machine;
 import org.x86play.machine.PcPlatform;
 import org.x86play.machine.RunLimits;
 import org.x86play.machine.RunResult;
+import org.x86play.snapshot.InitialImage;
+import org.x86play.snapshot.JdkCompression;
+import org.x86play.snapshot.MachineConfig;
+import org.x86play.snapshot.Sha256;
+import org.x86play.snapshot.Snapshot;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.SnapshotWriter;
 
 /** {@code ./vmm run}: builds a {@link Machine} from the options, runs it, maps the result to an exit status. */
 final class RunCommand {
     static final long MAX_KERNEL = 512L << 20;
+    /** Largest snapshot file read (guest RAM is at most 1 GiB and stored compressed). */
+    static final long MAX_SNAPSHOT = 1536L << 20;
+
+    /** Set by {@link #build}: the platform, what the machine was built from, and its initial RAM image (for snapshots). */
+    private PcPlatform platform;
+    private MachineConfig config;
+    private InitialImage initial;
 
     private final InputStream in;
     private final PrintStream out, err;
@@ -33,6 +47,7 @@ final class RunCommand {
      * mode and POST listener; null (after a message) when the JVM has too little heap for the RAM.
      */
     Machine build(RunOptions o) throws UsageException {
+        Snapshot snapshot = o.snapshot != null ? openSnapshot(o) : null;
         byte[] image;
         byte[] initrd = null;
         if (o.bios != null) {
@@ -44,6 +59,8 @@ final class RunCommand {
         } else {
             image = read(Paths.get(o.multiboot), MAX_KERNEL, "kernel");
         }
+        String cmdline = snapshot != null ? snapshot.config().cmdline
+                : o.kernel != null ? (o.append == null ? "" : o.append) : o.multiboot != null ? commandLine(o) : "";
         Machine m;
         try {
             m = new Machine(o.memMb << 20);
@@ -54,16 +71,28 @@ final class RunCommand {
         }
         try {
             if (o.bios != null) m.loadBios(image);
-            else if (o.kernel != null) m.loadLinux(image, initrd, o.append == null ? "" : o.append);
-            else m.loadMultiboot(image, commandLine(o));
+            else if (o.kernel != null) m.loadLinux(image, initrd, cmdline);
+            else m.loadMultiboot(image, cmdline);
             if (o.postPort != 0x80) m.setPostCodePort(o.postPort);
         } catch (IllegalArgumentException e) {
             throw new UsageException((o.bios != null ? o.bios : o.kernel != null ? o.kernel : o.multiboot) + ": " + e.getMessage());
         }
         PcPlatform platform = new PcPlatform(m, System::currentTimeMillis);
+        this.platform = platform;
         if (o.bios == null) platform.installAcpiTables();   // no firmware to describe the machine
         // Firmware screen on the serial console when COM1 is watched (else SeaBIOS uses VGA text).
-        if (o.serialStdio || o.until != null) platform.enableFirmwareSerialConsole();
+        boolean serialConsole = snapshot != null ? snapshot.config().firmwareSerialConsole : o.serialStdio || o.until != null;
+        if (serialConsole) platform.enableFirmwareSerialConsole();
+        config = describe(o, m, image, initrd, cmdline, serialConsole);
+        // The RAM as loaded, before the first instruction (or the restore): what snapshots reference.
+        if (snapshot != null || o.saveSnapshot != null) initial = InitialImage.capture(m.memory);
+        if (snapshot != null) {
+            try {
+                snapshot.restore(m, platform, config, new JdkCompression());
+            } catch (SnapshotFormatException e) {
+                throw new UsageException(o.snapshot + ": " + e.getMessage());
+            }
+        }
         boolean realTime = o.clock != null ? o.clock.equals("realtime") : o.serialStdio && System.console() != null;
         if (realTime) {
             platform.setRealTime(System::nanoTime, ns -> {
@@ -115,6 +144,7 @@ final class RunCommand {
         }
         if (serial != null) m.setSerialInput(new HostSerialInput(in));
         GuestProfile profile = o.profile > 0 ? new GuestProfile(m, o.symbols == null ? null : Paths.get(o.symbols)) : null;
+        SaveOnInterrupt onInterrupt = o.saveSnapshot != null ? new SaveOnInterrupt(m) : null;
         RunResult r;
         long started = System.nanoTime();
         try {
@@ -123,6 +153,13 @@ final class RunCommand {
             if (flusher != null) flusher.stop();
         }
         report(r, m.trace());
+        if (onInterrupt != null) {
+            try {
+                saveSnapshot(o, m, r);
+            } finally {
+                onInterrupt.done();
+            }
+        }
         if (profile != null) profile.print(err, o.profile);
         if (o.stats) {
             double secs = (System.nanoTime() - started) / 1e9;
@@ -131,6 +168,142 @@ final class RunCommand {
             err.flush();
         }
         return ExitStatus.of(r);
+    }
+
+    /**
+     * Reads and checks the snapshot file, then fills in what the snapshot fixes: memory size, POST port, and the
+     * guest image paths (the recorded ones unless given on the command line).
+     */
+    private static Snapshot openSnapshot(RunOptions o) throws UsageException {
+        Snapshot s;
+        try {
+            s = Snapshot.parse(read(Paths.get(o.snapshot), MAX_SNAPSHOT, "snapshot"));
+        } catch (SnapshotFormatException e) {
+            throw new UsageException(o.snapshot + ": " + e.getMessage());
+        }
+        MachineConfig c = s.config();
+        if (c.platform != MachineConfig.PLATFORM_PC) throw new UsageException(o.snapshot + ": a snapshot of a bare machine cannot be run here");
+        if ((c.memoryBytes & ((1 << 20) - 1)) != 0) throw new UsageException(o.snapshot + ": memory size is not a whole number of MiB");
+        o.memMb = c.memoryBytes >> 20;
+        o.postPort = c.postPort;
+        switch (c.boot) {
+            case MachineConfig.BOOT_LINUX:
+                if (o.bios != null || o.multiboot != null) throw new UsageException(o.snapshot + ": this snapshot booted a Linux kernel: give --kernel, not --bios or --multiboot");
+                if (o.kernel == null) o.kernel = recorded(o, c.kernelPath, c.kernelSha, "kernel", "--kernel");
+                if (o.initrd == null && c.initrdSha != null) o.initrd = recorded(o, c.initrdPath, c.initrdSha, "initrd", "--initrd");
+                break;
+            case MachineConfig.BOOT_MULTIBOOT:
+                if (o.bios != null || o.kernel != null) throw new UsageException(o.snapshot + ": this snapshot booted a Multiboot kernel: give --multiboot");
+                if (o.multiboot == null) o.multiboot = recorded(o, c.kernelPath, c.kernelSha, "kernel", "--multiboot");
+                break;
+            case MachineConfig.BOOT_BIOS:
+                if (o.kernel != null || o.multiboot != null) throw new UsageException(o.snapshot + ": this snapshot booted firmware: give --bios");
+                if (o.bios == null) o.bios = recorded(o, c.biosPath, c.biosSha, "firmware", "--bios");
+                break;
+            default:
+                throw new UsageException(o.snapshot + ": the snapshot names no guest image to rebuild the machine from");
+        }
+        if (o.initrd != null && o.kernel == null) throw new UsageException("--initrd needs a Linux snapshot");
+        return s;
+    }
+
+    private static String recorded(RunOptions o, String path, byte[] sha, String what, String option) throws UsageException {
+        if (path.isEmpty() || !Files.isRegularFile(Paths.get(path))) {
+            throw new UsageException(o.snapshot + ": needs the " + what + " image with SHA-256 " + (sha == null ? "?" : Sha256.hex(sha))
+                    + (path.isEmpty() ? "" : " (it was " + path + ")") + "; give it with " + option + " FILE");
+        }
+        return path;
+    }
+
+    /** What the machine was built from, with the images identified by SHA-256 (paths recorded as hints). */
+    private static MachineConfig describe(RunOptions o, Machine m, byte[] image, byte[] initrd, String cmdline, boolean serialConsole)
+            throws UsageException {
+        MachineConfig c = new MachineConfig();
+        c.memoryBytes = m.memory.ramSize();
+        c.platform = MachineConfig.PLATFORM_PC;
+        c.cmdline = cmdline;
+        c.postPort = o.postPort;
+        c.acpiTables = o.bios == null;
+        c.firmwareSerialConsole = serialConsole;
+        if (o.bios != null) {
+            c.boot = MachineConfig.BOOT_BIOS;
+            c.biosSha = Sha256.of(image);
+            c.biosPath = GuestImages.resolveBios(o.bios).toAbsolutePath().toString();
+        } else {
+            c.boot = o.kernel != null ? MachineConfig.BOOT_LINUX : MachineConfig.BOOT_MULTIBOOT;
+            c.kernelSha = Sha256.of(image);
+            c.kernelPath = Paths.get(o.kernel != null ? o.kernel : o.multiboot).toAbsolutePath().toString();
+            if (initrd != null) {
+                c.initrdSha = Sha256.of(initrd);
+                c.initrdPath = Paths.get(o.initrd).toAbsolutePath().toString();
+            }
+        }
+        return c;
+    }
+
+    /** Writes --save-snapshot after a run that stopped in a resumable state (atomically: temporary file, then rename). */
+    private void saveSnapshot(RunOptions o, Machine m, RunResult r) {
+        switch (r.reason) {
+            case STOPPED: case INSTRUCTION_LIMIT: case TIMEOUT: break;
+            default:
+                err.println("vmm: no snapshot written: the run ended with " + r.reason.name().toLowerCase().replace('_', ' '));
+                err.flush();
+                return;
+        }
+        SnapshotWriter writer = new SnapshotWriter(new JdkCompression());
+        byte[] data = writer.write(m, platform, config, initial);
+        Path target = Paths.get(o.saveSnapshot).toAbsolutePath();
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            Files.write(tmp, data);
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            err.println("vmm: snapshot written to " + o.saveSnapshot + " (" + data.length + " bytes; " + writer.ramSummary() + ")");
+        } catch (IOException e) {
+            err.println("vmm: cannot write snapshot " + o.saveSnapshot + ": " + e.getMessage());
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+        }
+        err.flush();
+    }
+
+    /**
+     * Ctrl-C (SIGINT/SIGTERM) during a run with --save-snapshot: a shutdown hook asks the run loop to stop (through
+     * a chunk hook, on the run thread) and waits until the snapshot has been written.
+     */
+    private static final class SaveOnInterrupt {
+        private final java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.CountDownLatch saved = new java.util.concurrent.CountDownLatch(1);
+        private final Thread hook;
+
+        SaveOnInterrupt(Machine m) {
+            m.addChunkHook(() -> {
+                if (interrupted.get()) m.requestStop("interrupted (Ctrl-C)");
+            });
+            hook = new Thread(() -> {
+                interrupted.set(true);
+                try {
+                    saved.await(120, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "vmm-snapshot-on-exit");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        /** The run is over and any snapshot written: let an exit proceed. */
+        void done() {
+            saved.countDown();
+            if (!interrupted.get()) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // shutdown already started: the hook returns at once now
+                }
+            }
+        }
     }
 
     /** As QEMU and GRUB pass it: the kernel's file name, then the --append text. */

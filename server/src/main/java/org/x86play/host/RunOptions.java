@@ -34,6 +34,12 @@ public final class RunOptions {
     public String symbols;
     /** Print execution counters to stderr at the end of the run. */
     public boolean stats;
+    /** Resume from this snapshot file (images from --kernel/--initrd/--bios/--multiboot, else where the snapshot says they were). */
+    public String snapshot;
+    /** Write a snapshot here when the run stops at --until, --max-instructions, --timeout or Ctrl-C. */
+    public String saveSnapshot;
+    /** --mem was given explicitly. */
+    public boolean memGiven;
 
     public static RunOptions parse(String[] args) throws UsageException {
         RunOptions o = new RunOptions();
@@ -59,6 +65,13 @@ public final class RunOptions {
                 case "--mem":
                 case "-m":
                     o.memMb = (int) number(opt, value(a, i++), MIN_MEM_MB, MAX_MEM_MB);
+                    o.memGiven = true;
+                    break;
+                case "--snapshot":
+                    o.snapshot = value(a, i++);
+                    break;
+                case "--save-snapshot":
+                    o.saveSnapshot = value(a, i++);
                     break;
                 case "--bios":
                     o.bios = value(a, i++);
@@ -113,7 +126,14 @@ public final class RunOptions {
             }
         }
         int boots = (o.bios != null ? 1 : 0) + (o.multiboot != null ? 1 : 0) + (o.kernel != null ? 1 : 0);
-        if (boots == 0) throw new UsageException("nothing to run: give --bios FILE, --multiboot FILE or --kernel FILE");
+        if (o.snapshot != null) {
+            // The configuration comes from the snapshot; image options only say where the images are.
+            if (o.append != null) throw new UsageException("--append cannot be used with --snapshot: the command line is part of the snapshot");
+            if (o.memGiven) throw new UsageException("--mem cannot be used with --snapshot: the memory size is part of the snapshot");
+            if (boots > 1) throw new UsageException("use only one of --bios, --multiboot and --kernel");
+            return o;
+        }
+        if (boots == 0) throw new UsageException("nothing to run: give --bios FILE, --multiboot FILE, --kernel FILE or --snapshot FILE");
         if (boots > 1) throw new UsageException("use only one of --bios, --multiboot and --kernel");
         if (o.append != null && o.multiboot == null && o.kernel == null) throw new UsageException("--append needs --multiboot or --kernel");
         if (o.symbols != null && o.profile == 0) throw new UsageException("--symbols needs --profile N");

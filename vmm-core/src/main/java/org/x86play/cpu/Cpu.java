@@ -5,6 +5,9 @@ import org.x86play.cpu.system.SystemUnit;
 import org.x86play.io.IoBus;
 import org.x86play.memory.PhysicalMemory;
 import org.x86play.mmu.Mmu;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * Architectural state of one i686-class processor (SDM Vol. 1 ch. 3, Vol. 3 ch. 2).
@@ -145,4 +148,55 @@ public final class Cpu {
     public void writeSystem8(int lin, int v) { mmu.write8(lin, v, false); }
     public void writeSystem16(int lin, int v) { mmu.write16(lin, v, false); }
     public void writeSystem32(int lin, int v) { mmu.write32(lin, v, false); }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /**
+     * Registers, the hidden descriptor caches, EFLAGS (lazy flags materialised), control/debug registers, the
+     * MSRs held here (TSC, SYSENTER), execution state (halted, interrupt shadow, counters) and the x87 unit.
+     */
+    public void saveState(StateWriter w) {
+        w.ints(reg).i32(eip);
+        for (SegmentCache s : seg) s.saveState(w);
+        gdtr.saveState(w);
+        idtr.saveState(w);
+        ldtr.saveState(w);
+        tr.saveState(w);
+        w.u8(cpl).i32(flags.get());
+        w.i32(cr0).i32(cr2).i32(cr3).i32(cr4).ints(dr);
+        w.i32(sysenterCs).i32(sysenterEsp).i32(sysenterEip).i64(tsc);
+        w.bool(halted).bool(interruptShadow).i32(instructionStart).i64(instructions);
+        fpu.saveState(w);
+    }
+
+    /** Reverse of {@link #saveState}; every cached translation (TLB) is dropped afterwards. */
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        r.ints(reg);
+        eip = r.i32();
+        for (SegmentCache s : seg) s.loadState(r);
+        gdtr.loadState(r);
+        idtr.loadState(r);
+        ldtr.loadState(r);
+        tr.loadState(r);
+        cpl = r.u8();
+        if (cpl > 3) throw r.fail("CPL must be 0..3, got " + cpl);
+        flags.set(r.i32());
+        cr0 = r.i32() | CR0_ET;
+        cr2 = r.i32();
+        cr3 = r.i32();
+        cr4 = r.i32();
+        if ((cr0 & CR0_PG) != 0 && (cr0 & CR0_PE) == 0) throw r.fail("CR0 has PG set without PE");
+        r.ints(dr);
+        sysenterCs = r.i32() & 0xFFFF;
+        sysenterEsp = r.i32();
+        sysenterEip = r.i32();
+        tsc = r.i64();
+        halted = r.bool("halted flag");
+        interruptShadow = r.bool("interrupt shadow flag");
+        instructionStart = r.i32();
+        instructions = r.longIn(0, Long.MAX_VALUE, "instruction count");
+        fpu.loadState(r);
+        mmu.setControl(cr0, cr3, cr4);
+        mmu.flushAll();
+    }
 }

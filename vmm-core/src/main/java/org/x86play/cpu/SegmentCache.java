@@ -1,5 +1,9 @@
 package org.x86play.cpu;
 
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
+
 /**
  * The visible selector plus the hidden descriptor cache of one segment register
  * (SDM Vol. 3 §3.4.3). Instructions use only the cached base/limit/attributes, so a segment
@@ -44,5 +48,20 @@ public final class SegmentCache {
 
     public void copyFrom(SegmentCache o) {
         selector = o.selector; base = o.base; limit = o.limit; attributes = o.attributes; valid = o.valid;
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** Selector and the whole hidden part (base, limit, attributes, valid). */
+    public void saveState(StateWriter w) {
+        w.u16(selector).i32(base).i32(limit).i32(attributes).bool(valid);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        selector = r.u16();
+        base = r.i32();
+        limit = r.i32();
+        attributes = r.intIn(0, 0xFFFF, "segment attributes");
+        valid = r.bool("segment valid flag");
     }
 }

@@ -314,4 +314,18 @@ public final class Machine {
 
     /** The COM1 output sink set by {@link #setSerialOutput}, or null. */
     public IntConsumer serialOutput() { return serialOutput; }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /**
+     * Drops every translation derived from guest memory and CPU state: the block cache (a fresh engine of the
+     * same kind) and the TLB. Called after a snapshot was loaded; a plain flush is all that is needed because
+     * neither holds state that is not derived from RAM, the page tables and the control registers.
+     */
+    public void flushTranslations() {
+        boolean blocks = engine instanceof BlockCacheEngine;
+        engine.detach();
+        engine = blocks ? new BlockCacheEngine(cpu) : new InterpreterEngine(cpu);
+        cpu.mmu.flushAll();
+    }
 }

@@ -53,6 +53,8 @@ public final class PcPlatform {
     public final Pit8254 pit;
     public final Mc146818 rtc;
     public final I8042 keyboardController;
+    /** Port 0x92 (fast A20, reset). */
+    public final SystemControlPortA portA;
     public final Vga vga = new Vga();
     public final Uart16550[] uarts = new Uart16550[4];
     public final PciPlatform pci;
@@ -92,7 +94,8 @@ public final class PcPlatform {
         A20Control a20 = new A20Control(m.memory::setA20, true);
         keyboardController = new I8042(isaIrqs, a20, this::requestReset);
         keyboardController.attach(m.io);
-        new SystemControlPortA(a20, this::requestReset).attach(m.io);
+        portA = new SystemControlPortA(a20, this::requestReset);
+        portA.attach(m.io);
         vga.attach(m.io, m.memory);
         uarts[0] = m.com1;
         for (int i = 1; i < uarts.length; i++) {

@@ -1,5 +1,6 @@
 package org.x86play.pci;
 
+
 /**
  * The Intel 82441FX PCI and Memory Controller (PMC) as seen from PCI: function 00:00.0, vendor 8086 device
  * 1237, class 06/00/00 (host bridge). OSes look for it to decide configuration mechanism #1 works and which
@@ -53,5 +54,13 @@ public final class I440fx extends PciDevice {
         if (pam != null && offset < PamShadowing.PAM0 + PamShadowing.REGISTERS && offset + size > PamShadowing.PAM0) {
             pam.apply(pamValues());
         }
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** PAM registers were loaded with the config space: map the BIOS area as they say. */
+    @Override
+    protected void configLoaded() {
+        if (pam != null) pam.apply(pamValues());
     }
 }

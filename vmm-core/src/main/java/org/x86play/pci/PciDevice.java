@@ -1,5 +1,9 @@
 package org.x86play.pci;
 
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
+
 /**
  * One PCI function: its configuration space with a type 0 header (PCI 3.0 §6.1, §6.2) and the behaviour the
  * spec gives the header fields. Device models extend it, fill the registers in their constructor and react
@@ -350,4 +354,27 @@ public abstract class PciDevice {
     public final int interruptPin() { return get8(INTERRUPT_PIN); }
 
     public final int configSize() { return config.length; }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /**
+     * The configuration space as the guest sees it and the INTx levels. Read-only masks, BAR sizes and
+     * capabilities come from the device's construction; decoding is derived again on load.
+     */
+    public void saveState(StateWriter w) {
+        w.i32(config.length).bytes(config).bool(intxLevel).bool(intxOut);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        int n = r.i32();
+        if (n != config.length) throw r.fail("PCI config space of " + n + " bytes, this function has " + config.length);
+        r.bytes(config);
+        intxLevel = r.bool("PCI INTx level");
+        intxOut = r.bool("PCI INTx output");
+        configLoaded();
+        updateDecoding();
+    }
+
+    /** After {@link #loadState} put back the config space: device-specific registers re-apply their effects. */
+    protected void configLoaded() {}
 }

@@ -2,6 +2,9 @@ package org.x86play.pci;
 
 import org.x86play.io.IoBus;
 import org.x86play.io.IoPortHandler;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * Configuration Mechanism #1 of a PC host bridge (PCI 3.0 §3.2.2.3.2): CONFIG_ADDRESS at 0xCF8 and
@@ -63,4 +66,10 @@ public final class PciHostBridge implements IoPortHandler {
     }
 
     private static int allOnes(int size) { return size == 4 ? -1 : (1 << (size << 3)) - 1; }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    public void saveState(StateWriter w) { w.i32(address); }
+
+    public void loadState(StateReader r) throws SnapshotFormatException { address = r.i32() & ADDRESS_MASK; }
 }

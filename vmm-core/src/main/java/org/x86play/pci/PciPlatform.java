@@ -3,6 +3,9 @@ package org.x86play.pci;
 import org.x86play.devices.pic.IrqLines;
 import org.x86play.io.IoBus;
 import org.x86play.memory.PhysicalMemory;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * The PCI side of an i440FX/PIIX3 PC: bus 0 behind configuration mechanism #1 at 0xCF8/0xCFC, the 82441FX
@@ -66,6 +69,38 @@ public final class PciPlatform {
             if (d == null || d.interruptPin() == 0) continue;
             int irq = isaBridge.routedIrq(Piix3IsaBridge.pirqOf(devfn, d.interruptPin()));
             d.writeConfig(PciDevice.INTERRUPT_LINE, 1, irq < 0 ? 0xFF : irq);
+        }
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** 0xCF8, 0xCF9 and every plugged function's state, each preceded by its devfn (the set must match on load). */
+    public void saveState(StateWriter w) {
+        hostBridge.saveState(w);
+        resetControl.saveState(w);
+        int n = 0;
+        for (int devfn = 0; devfn < PciBus.SLOTS * PciBus.FUNCTIONS; devfn++) if (bus.device(devfn) != null) n++;
+        w.i32(n);
+        for (int devfn = 0; devfn < PciBus.SLOTS * PciBus.FUNCTIONS; devfn++) {
+            PciDevice d = bus.device(devfn);
+            if (d == null) continue;
+            w.u16(devfn);
+            d.saveState(w);
+        }
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        hostBridge.loadState(r);
+        resetControl.loadState(r);
+        int present = 0;
+        for (int devfn = 0; devfn < PciBus.SLOTS * PciBus.FUNCTIONS; devfn++) if (bus.device(devfn) != null) present++;
+        int n = r.count(PciBus.SLOTS * PciBus.FUNCTIONS, 3, "PCI function");
+        if (n != present) throw r.fail("snapshot has " + n + " PCI functions, this machine " + present);
+        for (int i = 0; i < n; i++) {
+            int devfn = r.u16();
+            PciDevice d = devfn < PciBus.SLOTS * PciBus.FUNCTIONS ? bus.device(devfn) : null;
+            if (d == null) throw r.fail("no PCI function at devfn 0x" + Integer.toHexString(devfn) + " in this machine");
+            d.loadState(r);
         }
     }
 }

@@ -1,6 +1,9 @@
 package org.x86play.pci;
 
 import org.x86play.devices.pic.IrqLines;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * PIIX3 function 0, the PCI-to-ISA bridge (82371SB): 8086:7000, class 06/01/00, multi-function header (the
@@ -98,5 +101,21 @@ public final class Piix3IsaBridge extends PciDevice implements IntxRouter {
         for (int irq = 0; irq < 16; irq++) {
             if ((changed >>> irq & 1) != 0) irqs.setIrq(irq, (want >>> irq & 1) != 0);
         }
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** Config space plus the INTx inputs seen on each PIRQ and the ISA IRQs driven. */
+    @Override
+    public void saveState(StateWriter w) {
+        super.saveState(w);
+        w.ints(assertedOnPirq).i32(driven);
+    }
+
+    @Override
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        super.loadState(r);
+        r.intsIn(assertedOnPirq, 0, PciBus.SLOTS * PciBus.FUNCTIONS * 4, "PIRQ input count");
+        driven = r.i32() & 0xFFFF;
     }
 }

@@ -1,6 +1,9 @@
 package org.x86play.pci;
 
 import org.x86play.io.IoPortHandler;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * The PIIX3 Reset Control register at I/O 0xCF9 (byte access only; it shares the dword at 0xCF8 with
@@ -37,4 +40,10 @@ public final class Piix3ResetControl implements IoPortHandler {
 
     /** The register as the guest reads it. */
     public int value() { return value; }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    public void saveState(StateWriter w) { w.u8(value); }
+
+    public void loadState(StateReader r) throws SnapshotFormatException { value = r.u8(); }
 }

@@ -1,5 +1,9 @@
 package org.x86play.time;
 
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
+
 /**
  * One device deadline on a {@link VirtualClock}: at most one pending expiry; {@link #schedule}
  * replaces it. Created by {@link VirtualClock#newTimer}.
@@ -45,4 +49,19 @@ public final class Timer {
 
     @Override
     public String toString() { return name + (scheduled ? "@" + deadline : "(idle)"); }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** Whether the timer is pending and its deadline relative to the clock's current (committed) time. */
+    public void saveState(StateWriter w) {
+        w.bool(scheduled).i64(scheduled ? deadline - clock.committed() : 0);
+    }
+
+    /** Reverse of {@link #saveState}; the clock's own state must be loaded first. */
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        boolean on = r.bool(name + " timer pending flag");
+        long delta = r.longIn(-(1L << 60), 1L << 60, name + " timer deadline");
+        if (on) schedule(clock.committed() + delta);
+        else cancel();
+    }
 }

@@ -1,5 +1,9 @@
 package org.x86play.time;
 
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
+
 /**
  * Guest time in nanoseconds, derived from executed instructions (a fixed instructions-per-second
  * rate) plus the idle time skipped while the CPU is halted. A run is therefore reproducible, and a
@@ -182,5 +186,26 @@ public final class VirtualClock {
         }
         earliest = e;
         earliestTimer = et;
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /**
+     * Guest time, the instruction rate and its sub-nanosecond remainder, and the instruction count the clock
+     * has accounted for. Timers are saved by their devices ({@link Timer#saveState}), relative to this time.
+     */
+    public void saveState(StateWriter w) {
+        w.i64(now).i64(instructionsPerSecond).i64(remainder).i64(counted);
+    }
+
+    /** Reverse of {@link #saveState}; call before any device restores its timers. Pacing restarts from here. */
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        now = r.longIn(0, Long.MAX_VALUE / 4, "guest time (ns)");
+        instructionsPerSecond = r.longIn(1, 4_000_000_000L, "instructions per second");
+        remainder = r.longIn(0, instructionsPerSecond - 1, "time remainder");
+        counted = r.longIn(0, Long.MAX_VALUE, "counted instructions");
+        for (int i = 0; i < timerCount; i++) timers[i].scheduled = false;
+        recompute();
+        if (host != null) setPacing(host);
     }
 }

@@ -2,6 +2,9 @@ package org.x86play.cpu.fpu;
 
 import org.x86play.cpu.Cpu;
 import org.x86play.cpu.CpuFault;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * The x87 floating-point unit of a P6-class processor (SDM Vol. 1 ch. 8).
@@ -983,5 +986,33 @@ public final class Fpu {
     public void fxrstor(int linear) {
         if ((linear & 15) != 0) throw CpuFault.gp(0);
         FpuState.fxrstor(this, cpu, linear);
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** Physical registers R0..R7 as 80-bit values, tags, control/status words, last instruction/data pointers, FERR#. */
+    public void saveState(StateWriter w) {
+        for (int i = 0; i < 8; i++) w.u16(regSe[i]).i64(regSig[i]);
+        w.u8(tagEmpty).u8(top).u16(cw).u16(sw);
+        w.i32(fip).i32(fcs).i32(fdp).i32(fds).i32(fop).bool(ferrAsserted);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        for (int i = 0; i < 8; i++) {
+            regSe[i] = r.u16();
+            regSig[i] = r.i64();
+        }
+        tagEmpty = r.u8();
+        top = r.u8();
+        if (top > 7) throw r.fail("FPU TOP must be 0..7, got " + top);
+        cw = (r.u16() & 0x1F7F) | 0x40;
+        sw = r.u16() & ~0x3800;
+        fip = r.i32();
+        fcs = r.i32() & 0xFFFF;
+        fdp = r.i32();
+        fds = r.i32() & 0xFFFF;
+        fop = r.i32() & 0x7FF;
+        ferrAsserted = r.bool("FERR# flag");
+        memSegment = Cpu.DS;
     }
 }

@@ -6,6 +6,9 @@ import org.x86play.io.IoPortHandler;
 import org.x86play.time.Rate;
 import org.x86play.time.Timer;
 import org.x86play.time.VirtualClock;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * ACPI fixed-feature hardware (ACPI 6.x §4.8), one 16-port block at {@code base} (default 0x600), as
@@ -204,5 +207,24 @@ public final class AcpiPm implements IoPortHandler {
             sciLevel = level;
             irqs.setIrq(SCI_IRQ, level);
         }
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** PM1 status/enable/control, GPE0, the PM-timer overflow mark, the SCI level and the overflow timer. */
+    public void saveState(StateWriter w) {
+        w.i32(sts).i32(en).i32(cnt).i32(gpeSts).i32(gpeEn).i64(seenHalf).bool(sciLevel);
+        overflowTimer.saveState(w);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        sts = r.i32() & 0xFFFF;
+        en = r.i32() & 0xFFFF;
+        cnt = r.i32() & 0xFFFF;
+        gpeSts = r.i32();
+        gpeEn = r.i32();
+        seenHalf = r.i64();
+        sciLevel = r.bool("ACPI SCI level");
+        overflowTimer.loadState(r);
     }
 }

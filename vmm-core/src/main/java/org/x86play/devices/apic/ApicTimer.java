@@ -3,6 +3,9 @@ package org.x86play.devices.apic;
 import org.x86play.time.Rate;
 import org.x86play.time.Timer;
 import org.x86play.time.VirtualClock;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * The local APIC timer (SDM Vol. 3 §10.5.4): a 32-bit down-counter clocked by the bus clock divided
@@ -107,5 +110,23 @@ final class ApicTimer {
         if (periodic && initial != 0) start(now, initial);
         else counting = false;
         expired.run();
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** Registers, the running count (start time and count) and the pending expiry. */
+    void saveState(StateWriter w) {
+        w.i32(initialCount).i32(divideConfig).bool(periodic).bool(counting).i64(startNs).i64(startCount);
+        timer.saveState(w);
+    }
+
+    void loadState(StateReader r) throws SnapshotFormatException {
+        initialCount = r.i32();
+        divideConfig = r.i32() & 0xB;
+        periodic = r.bool("APIC timer periodic");
+        counting = r.bool("APIC timer counting");
+        startNs = r.longIn(0, Long.MAX_VALUE / 4, "APIC timer start time");
+        startCount = r.longIn(0, 0xFFFFFFFFL, "APIC timer start count");
+        timer.loadState(r);
     }
 }

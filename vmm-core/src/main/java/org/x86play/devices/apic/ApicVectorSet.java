@@ -1,5 +1,9 @@
 package org.x86play.devices.apic;
 
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
+
 /**
  * A 256-bit vector register of the local APIC (IRR, ISR or TMR; SDM Vol. 3 §10.8.4, Figure 10-20):
  * bit v stands for vector v, read by software as eight 32-bit words.
@@ -26,4 +30,10 @@ final class ApicVectorSet {
     int word(int i) { return words[i & 7]; }
 
     void clearAll() { java.util.Arrays.fill(words, 0); }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    void saveState(StateWriter w) { w.ints(words); }
+
+    void loadState(StateReader r) throws SnapshotFormatException { r.ints(words); }
 }

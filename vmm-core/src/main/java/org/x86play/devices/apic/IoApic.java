@@ -2,6 +2,9 @@ package org.x86play.devices.apic;
 
 import org.x86play.memory.MmioHandler;
 import org.x86play.memory.PhysicalMemory;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * The Intel 82093AA I/O APIC: 24 interrupt input pins, each with a redirection entry that turns an
@@ -151,5 +154,20 @@ public final class IoApic implements MmioHandler {
         if ((e & LEVEL) == 0) e &= ~REMOTE_IRR;   // Remote IRR is defined for level entries only
         low[pin] = e;
         service(pin);   // an asserted level pin fires once unmasked
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** IOREGSEL, the ID, all redirection entries (with Remote IRR) and the pin levels. */
+    public void saveState(StateWriter w) {
+        w.i32(select).i32(id).ints(low).ints(high).i32(levels);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        select = r.i32() & 0xFF;
+        id = r.i32() & 0xF;
+        r.ints(low);
+        r.ints(high);
+        levels = r.i32() & ((1 << PINS) - 1);
     }
 }

@@ -6,6 +6,9 @@ import org.x86play.cpu.Cpu;
 import org.x86play.memory.MmioHandler;
 import org.x86play.memory.PhysicalMemory;
 import org.x86play.time.VirtualClock;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * The local APIC of the only processor (APIC ID 0), xAPIC style (SDM Vol. 3 ch. 10): a 4 KiB register
@@ -375,6 +378,38 @@ public final class LocalApic implements MmioHandler, ApicMessageSink, ApicLink {
         if (!softwareEnabled()) v |= LVT_MASKED;
         lvt[index] = v;
         if (index == L_TIMER) timer.setPeriodic((v & LVT_PERIODIC) != 0);
+        update();
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** IA32_APIC_BASE, every register, IRR/ISR/TMR, error state and the timer; derived state is recomputed on load. */
+    public void saveState(StateWriter w) {
+        w.i32(base).bool(globallyEnabled);
+        w.i32(id).i32(tpr).i32(ldr).i32(dfr).i32(svr).i32(icrLow).i32(icrHigh).ints(lvt);
+        irr.saveState(w);
+        isr.saveState(w);
+        tmr.saveState(w);
+        w.i32(errors).i32(esr).bool(errorArmed).bool(extIntLatched);
+        timer.saveState(w);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        int b = r.i32();
+        if ((b & (PAGE - 1)) != 0) throw r.fail("APIC base must be page aligned, got 0x" + Integer.toHexString(b));
+        base = b;
+        globallyEnabled = r.bool("APIC global enable");
+        id = r.i32(); tpr = r.i32(); ldr = r.i32(); dfr = r.i32(); svr = r.i32(); icrLow = r.i32(); icrHigh = r.i32();
+        r.ints(lvt);
+        irr.loadState(r);
+        isr.loadState(r);
+        tmr.loadState(r);
+        errors = r.i32();
+        esr = r.i32();
+        errorArmed = r.bool("APIC error armed");
+        extIntLatched = r.bool("APIC ExtINT latch");
+        timer.loadState(r);
+        remap();
         update();
     }
 }

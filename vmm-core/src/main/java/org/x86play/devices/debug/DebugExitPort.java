@@ -1,6 +1,9 @@
 package org.x86play.devices.debug;
 
 import org.x86play.io.IoPortHandler;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * A debug-exit port in the manner of QEMU's isa-debug-exit: a write of {@code v} asks the machine
@@ -32,5 +35,14 @@ public final class DebugExitPort implements IoPortHandler {
         if (requested) return; // the first request wins
         requested = true;
         exitCode = (value << 1) | 1;
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    public void saveState(StateWriter w) { w.bool(requested).i32(exitCode); }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        requested = r.bool("debug-exit request");
+        exitCode = r.i32();
     }
 }

@@ -2,6 +2,9 @@ package org.x86play.devices.debug;
 
 import java.util.function.IntConsumer;
 import org.x86play.io.IoPortHandler;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * The POST-code port (0x80 on PCs): firmware writes progress codes there. Each byte written is
@@ -29,4 +32,10 @@ public final class PostCodePort implements IoPortHandler {
         IntConsumer l = listener;
         if (l != null) l.accept(last);
     }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    public void saveState(StateWriter w) { w.u8(last); }
+
+    public void loadState(StateReader r) throws SnapshotFormatException { last = r.u8(); }
 }

@@ -2,6 +2,9 @@ package org.x86play.devices.fwcfg;
 
 import org.x86play.io.IoBus;
 import org.x86play.io.IoPortHandler;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * QEMU's firmware configuration device (docs/specs/fw_cfg.rst), traditional I/O interface only: firmware
@@ -181,4 +184,22 @@ public final class FwCfg implements IoPortHandler {
         for (int k = 0; k < 8; k++) b[k] = (byte) (v >>> (k << 3));
         return b;
     }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** The selected item's bytes (as the guest reads them) and the read offset; items themselves come from the configuration. */
+    public void saveState(StateWriter w) {
+        w.i32(current.length).bytes(current).i32(offset);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        int n = r.count(MAX_SELECTED_ITEM, 1, "fw_cfg selected item bytes");
+        byte[] b = new byte[n];
+        r.bytes(b);
+        current = n == 0 ? EMPTY : b;
+        offset = r.intIn(0, Integer.MAX_VALUE, "fw_cfg offset");
+    }
+
+    /** Largest selected item a snapshot may carry (fw_cfg items are small: tables, file names, boot data). */
+    private static final int MAX_SELECTED_ITEM = 16 << 20;
 }

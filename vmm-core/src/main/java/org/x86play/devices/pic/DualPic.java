@@ -5,6 +5,9 @@ import org.x86play.io.IoBus;
 import org.x86play.io.IoPortHandler;
 import org.x86play.machine.InterruptController;
 import org.x86play.time.VirtualClock;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * The PC/AT pair of 8259A PICs: master at 0x20/0x21 (IRQ0..7), slave at 0xA0/0xA1 (IRQ8..15)
@@ -175,4 +178,18 @@ public final class DualPic implements InterruptController, IrqLines, IoPortHandl
     public int imr(boolean slaveChip) { return slaveChip ? slave.imr : master.imr; }
 
     public int vectorBase(boolean slaveChip) { return slaveChip ? slave.vectorBase : master.vectorBase; }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** Both 8259As (with ELCR and input levels); INTR is derived again on load. */
+    public void saveState(StateWriter w) {
+        master.saveState(w);
+        slave.saveState(w);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        master.loadState(r);
+        slave.loadState(r);
+        update();
+    }
 }

@@ -1,5 +1,9 @@
 package org.x86play.devices.pic;
 
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
+
 /**
  * One Intel 8259A programmable interrupt controller (8086 mode), per the 8259A datasheet:
  * initialisation words ICW1..ICW4, operation words OCW1..OCW3, fully nested priority with rotation,
@@ -172,4 +176,30 @@ public final class Pic8259 {
     int readData() { return imr; }
 
     boolean inInit() { return initStep != 0; }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    void saveState(StateWriter w) {
+        w.u8(irr).u8(isr).u8(imr).u8(lines).u8(levelMask).u8(elcr).bool(ltim).u8(vectorBase).u8(lowestPriority);
+        w.bool(autoEoi).bool(rotateOnAutoEoi).bool(specialMask).bool(specialFullyNested).bool(single).bool(poll).bool(readIsr);
+        w.u8(icw3).u8(initStep).bool(expectIcw4);
+    }
+
+    void loadState(StateReader r) throws SnapshotFormatException {
+        irr = r.u8(); isr = r.u8(); imr = r.u8(); lines = r.u8(); levelMask = r.u8(); elcr = r.u8();
+        ltim = r.bool("PIC LTIM");
+        vectorBase = r.u8() & 0xF8;
+        lowestPriority = r.u8() & 7;
+        autoEoi = r.bool("PIC AEOI");
+        rotateOnAutoEoi = r.bool("PIC rotate on AEOI");
+        specialMask = r.bool("PIC special mask");
+        specialFullyNested = r.bool("PIC SFNM");
+        single = r.bool("PIC single");
+        poll = r.bool("PIC poll");
+        readIsr = r.bool("PIC read ISR");
+        icw3 = r.u8();
+        initStep = r.u8();
+        if (initStep > 4) throw r.fail("PIC initialisation step must be 0..4, got " + initStep);
+        expectIcw4 = r.bool("PIC ICW4 expected");
+    }
 }

@@ -6,6 +6,9 @@ import org.x86play.io.IoPortHandler;
 import org.x86play.time.Rate;
 import org.x86play.time.Timer;
 import org.x86play.time.VirtualClock;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * The Intel 8254 programmable interval timer at 0x40-0x43, clocked at 1.193182 MHz of guest time:
@@ -146,4 +149,20 @@ public final class Pit8254 implements IoPortHandler {
 
     /** Counter {@code i}'s mode (0..5). */
     public int mode(int i) { return ch(i).mode; }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** The three channels, the IRQ0 level, port 0x61 and the channel 0 expiry timer. */
+    public void saveState(StateWriter w) {
+        for (PitChannel c : channels) c.saveState(w);
+        w.bool(irq0).u8(portB.control());
+        timer0.saveState(w);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        for (PitChannel c : channels) c.loadState(r);
+        irq0 = r.bool("PIT IRQ0 level");
+        portB.setControl(r.u8());
+        timer0.loadState(r);
+    }
 }

@@ -1,5 +1,9 @@
 package org.x86play.devices.pit;
 
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
+
 /**
  * One 8254 counter, computed from the tick count instead of stepped: the state says at which PIT
  * tick counting (re)started and from which value, and the current count and OUT follow from the
@@ -296,5 +300,44 @@ final class PitChannel {
                 readMsbNext = !readMsbNext;
                 return readMsbNext ? v & 0xFF : v >>> 8 & 0xFF;
         }
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    void saveState(StateWriter w) {
+        w.u8(mode).u8(rw).bool(bcd).i32(reload).bool(gate);
+        w.bool(running).bool(armed).bool(nullCount).i64(startTick).i32(base).i32(heldValue).bool(outLatched).bool(outIdle);
+        w.bool(pending).i64(pendingAt).i32(pendingBase);
+        w.bool(writeMsbNext).u8(writeLsb).bool(readMsbNext).bool(countLatched).i32(latchedCount).bool(latchReadMsbNext);
+        w.bool(statusLatched).u8(latchedStatus);
+    }
+
+    void loadState(StateReader r) throws SnapshotFormatException {
+        mode = r.u8();
+        if (mode > 5) throw r.fail("PIT mode must be 0..5, got " + mode);
+        rw = r.u8();
+        if (rw < 1 || rw > 3) throw r.fail("PIT access mode must be 1..3, got " + rw);
+        bcd = r.bool("PIT BCD");
+        reload = r.intIn(0, 0xFFFF, "PIT reload");
+        gate = r.bool("PIT gate");
+        running = r.bool("PIT running");
+        armed = r.bool("PIT armed");
+        nullCount = r.bool("PIT null count");
+        startTick = r.longIn(0, Long.MAX_VALUE / 4, "PIT start tick");
+        base = r.intIn(running ? 1 : 0, 65536, "PIT count base");
+        heldValue = r.intIn(0, 65536, "PIT held count");
+        outLatched = r.bool("PIT OUT latched");
+        outIdle = r.bool("PIT OUT idle");
+        pending = r.bool("PIT pending count");
+        pendingAt = r.longIn(0, Long.MAX_VALUE / 4, "PIT pending time");
+        pendingBase = r.intIn(pending ? 1 : 0, 65536, "PIT pending base");
+        writeMsbNext = r.bool("PIT write MSB next");
+        writeLsb = r.u8();
+        readMsbNext = r.bool("PIT read MSB next");
+        countLatched = r.bool("PIT count latched");
+        latchedCount = r.intIn(0, 65536, "PIT latched count");
+        latchReadMsbNext = r.bool("PIT latch MSB next");
+        statusLatched = r.bool("PIT status latched");
+        latchedStatus = r.u8();
     }
 }

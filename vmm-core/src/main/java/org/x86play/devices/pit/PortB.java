@@ -39,4 +39,10 @@ public final class PortB implements IoPortHandler {
         control = value & 0x0F;
         pit.setGate2((value & 1) != 0);
     }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    int control() { return control; }
+
+    void setControl(int v) { control = v & 0x0F; }
 }

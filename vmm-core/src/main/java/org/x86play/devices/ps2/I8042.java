@@ -3,6 +3,9 @@ package org.x86play.devices.ps2;
 import org.x86play.devices.pic.IrqLines;
 import org.x86play.io.IoBus;
 import org.x86play.io.IoPortHandler;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * The PS/2 keyboard controller (Intel 8042 with IBM PS/2 firmware) at 0x60 (data) / 0x64 (status
@@ -260,5 +263,38 @@ public final class I8042 implements IoPortHandler {
         // No controller command waiting: the byte goes to the keyboard.
         keyboard.receive(v);
         refill();
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** Controller RAM, queued bytes, output buffer, command state, output port, IRQ levels, the A20 gate, keyboard and mouse. */
+    public void saveState(StateWriter w) {
+        w.ints(ram).ints(pending).u8(pendingHead).u8(pendingCount);
+        w.bool(obf).bool(obAux).u8(ob).bool(lastWasCommand).u8(awaiting).u8(outputPort).bool(breakPrefix).bool(irq1).bool(irq12);
+        a20.saveState(w);
+        keyboard.saveState(w);
+        mouse.saveState(w);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        r.intsIn(ram, 0, 0xFF, "i8042 RAM");
+        r.intsIn(pending, 0, 0x1FF, "i8042 queue");
+        pendingHead = r.u8();
+        pendingCount = r.u8();
+        if (pendingHead >= pending.length || pendingCount > pending.length) {
+            throw r.fail("i8042 queue position " + pendingHead + "/" + pendingCount + " out of range");
+        }
+        obf = r.bool("i8042 OBF");
+        obAux = r.bool("i8042 aux OBF");
+        ob = r.u8();
+        lastWasCommand = r.bool("i8042 A2");
+        awaiting = r.u8();
+        outputPort = r.u8();
+        breakPrefix = r.bool("i8042 break prefix");
+        irq1 = r.bool("i8042 IRQ1");
+        irq12 = r.bool("i8042 IRQ12");
+        a20.loadState(r);
+        keyboard.loadState(r);
+        mouse.loadState(r);
     }
 }

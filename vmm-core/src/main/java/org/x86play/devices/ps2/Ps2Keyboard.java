@@ -1,5 +1,9 @@
 package org.x86play.devices.ps2;
 
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
+
 /**
  * A PS/2 (MF2) keyboard as seen from the controller's keyboard port: the command set of the IBM
  * PS/2 keyboard reference (reset/BAT, LEDs, echo, scan code set, identify, typematic, enable /
@@ -123,5 +127,25 @@ public final class Ps2Keyboard {
         if (extended) put(0xE0);
         if (!make) put(0xF0);
         put(s2);
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    public void saveState(StateWriter w) {
+        w.ints(buffer).u8(head).u8(count).bool(scanning).u8(scancodeSet).u8(leds).u8(typematic).u8(pendingCommand).i32(lastSent);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        r.intsIn(buffer, 0, 0xFF, "keyboard buffer");
+        head = r.u8();
+        count = r.u8();
+        if (head >= BUFFER || count > BUFFER) throw r.fail("keyboard buffer position " + head + "/" + count + " out of range");
+        scanning = r.bool("keyboard scanning");
+        scancodeSet = r.u8();
+        if (scancodeSet < 1 || scancodeSet > 3) throw r.fail("scancode set must be 1..3, got " + scancodeSet);
+        leds = r.u8();
+        typematic = r.u8();
+        pendingCommand = r.u8();
+        lastSent = r.intIn(-1, 0xFF, "keyboard last byte");
     }
 }

@@ -1,5 +1,9 @@
 package org.x86play.devices.ps2;
 
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
+
 /**
  * A standard PS/2 mouse (device ID 0x00, three buttons, 3-byte packets) on the controller's
  * auxiliary port: reset/BAT, defaults, enable/disable data reporting, sample rate, resolution,
@@ -109,5 +113,28 @@ public final class Ps2Mouse {
         put(x);
         put(y);
         dx = dy = 0;
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    public void saveState(StateWriter w) {
+        w.ints(buffer).u8(head).u8(count).bool(reporting).bool(remote).bool(scaling21);
+        w.i32(sampleRate).i32(resolution).i32(buttons).u8(pendingCommand).i32(dx).i32(dy);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        r.intsIn(buffer, 0, 0xFF, "mouse buffer");
+        head = r.u8();
+        count = r.u8();
+        if (head >= BUFFER || count > BUFFER) throw r.fail("mouse buffer position " + head + "/" + count + " out of range");
+        reporting = r.bool("mouse reporting");
+        remote = r.bool("mouse remote mode");
+        scaling21 = r.bool("mouse scaling");
+        sampleRate = r.intIn(0, 0xFF, "mouse sample rate");
+        resolution = r.intIn(0, 0xFF, "mouse resolution");
+        buttons = r.intIn(0, 0xFF, "mouse buttons");
+        pendingCommand = r.u8();
+        dx = r.i32();
+        dy = r.i32();
     }
 }

@@ -2,6 +2,9 @@ package org.x86play.devices.ps2;
 
 import org.x86play.io.IoBus;
 import org.x86play.io.IoPortHandler;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * System Control Port A at 0x92 (PS/2 and PIIX): bit 1 = fast A20 gate, bit 0 = fast CPU reset
@@ -38,4 +41,11 @@ public final class SystemControlPortA implements IoPortHandler {
             if (reset != null) reset.run();
         }
     }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** Port 0x92 (its A20 bit is in the shared {@link A20Control}, saved by the i8042). */
+    public void saveState(StateWriter w) { w.u8(value); }
+
+    public void loadState(StateReader r) throws SnapshotFormatException { value = r.u8(); }
 }

@@ -6,6 +6,9 @@ import org.x86play.io.IoPortHandler;
 import org.x86play.time.Rate;
 import org.x86play.time.Timer;
 import org.x86play.time.VirtualClock;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * The Motorola MC146818 real-time clock and CMOS RAM at 0x70 (index, bit 7 = NMI disable) / 0x71
@@ -369,5 +372,33 @@ public final class Mc146818 implements IoPortHandler {
         } else {
             writeRegister(index, value);
         }
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** CMOS RAM, index/NMI, registers A-C, the running time base, alarm, evaluation marks and both timers. */
+    public void saveState(StateWriter w) {
+        w.bytes(cmos).u8(index).bool(nmiDisabled).u8(regA).u8(regB).u8(flags);
+        w.i64(baseSeconds).i64(baseNs).u8(alarmSec).u8(alarmMin).u8(alarmHour).i64(seenSecond).i64(seenPeriod);
+        periodicTimer.saveState(w);
+        updateTimer.saveState(w);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        r.bytes(cmos);
+        index = r.u8() & 0x7F;
+        nmiDisabled = r.bool("RTC NMI disable");
+        regA = r.u8();
+        regB = r.u8();
+        flags = r.u8();
+        baseSeconds = r.longIn(-(1L << 50), 1L << 50, "RTC base seconds");
+        baseNs = r.longIn(0, Long.MAX_VALUE / 4, "RTC base time");
+        alarmSec = r.u8();
+        alarmMin = r.u8();
+        alarmHour = r.u8();
+        seenSecond = r.i64();
+        seenPeriod = r.i64();
+        periodicTimer.loadState(r);
+        updateTimer.loadState(r);
     }
 }

@@ -3,6 +3,9 @@ package org.x86play.devices.serial;
 import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
 import org.x86play.io.IoPortHandler;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * A National Semiconductor 16550A UART (the PC's COM ports), enough for firmware and an OS
@@ -259,5 +262,31 @@ public final class Uart16550 implements IoPortHandler {
             default:
                 scr = v;
         }
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** Both FIFOs (with contents), every register, line and interrupt state; the host sinks are not state. */
+    public void saveState(StateWriter w) {
+        w.ints(rx).u8(rxHead).u8(rxCount).ints(held).u8(heldCount);
+        w.u8(ier).u8(lcr).u8(mcr).u8(scr).u8(fcr).u8(dll).u8(dlm).bool(overrun).bool(thrEmptyPending);
+        w.u8(msrLines).u8(msrDelta).bool(interruptDriven).bool(irqReported);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        r.intsIn(rx, 0, 0xFF, "UART receive FIFO");
+        rxHead = r.u8();
+        rxCount = r.u8();
+        if (rxHead >= FIFO_SIZE || rxCount > FIFO_SIZE) throw r.fail("UART FIFO position " + rxHead + "/" + rxCount + " out of range");
+        r.intsIn(held, 0, 0xFF, "UART held bytes");
+        heldCount = r.u8();
+        if (heldCount > FIFO_SIZE) throw r.fail("UART held count " + heldCount + " out of range");
+        ier = r.u8(); lcr = r.u8(); mcr = r.u8(); scr = r.u8(); fcr = r.u8(); dll = r.u8(); dlm = r.u8();
+        overrun = r.bool("UART overrun");
+        thrEmptyPending = r.bool("UART THRE pending");
+        msrLines = r.u8();
+        msrDelta = r.u8();
+        interruptDriven = r.bool("UART interrupt driven");
+        irqReported = r.bool("UART IRQ level");
     }
 }

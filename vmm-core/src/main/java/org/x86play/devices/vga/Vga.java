@@ -4,6 +4,9 @@ import org.x86play.io.IoBus;
 import org.x86play.io.IoPortHandler;
 import org.x86play.memory.MmioHandler;
 import org.x86play.memory.PhysicalMemory;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.StateReader;
+import org.x86play.snapshot.StateWriter;
 
 /**
  * A VGA adapter as far as text mode needs: the legacy memory window 0xA0000-0xBFFFF (which part
@@ -238,5 +241,38 @@ public final class Vga implements MmioHandler, IoPortHandler {
     public int dacEntry(int i) {
         int b = (i & 0xFF) * 3;
         return (dac[b] & 0x3F) << 16 | (dac[b + 1] & 0x3F) << 8 | (dac[b + 2] & 0x3F);
+    }
+
+    // ------------------------------------------------------------------ snapshot (org.x86play.snapshot)
+
+    /** Text memory, CRTC/sequencer/graphics/attribute registers, the DAC, indices and flip-flops. */
+    public void saveState(StateWriter w) {
+        w.bytes(vram).ints(crtc).ints(seq).ints(gfx).ints(attr).bytes(dac);
+        w.u8(crtcIndex).u8(seqIndex).u8(gfxIndex).u8(attrIndex).bool(attrFlipFlopData).u8(misc).u8(pelMask);
+        w.u8(dacWriteIndex).u8(dacReadIndex).u8(dacComponent).bool(dacReading).u8(featureControl).i32(statusReads);
+    }
+
+    public void loadState(StateReader r) throws SnapshotFormatException {
+        r.bytes(vram);
+        r.intsIn(crtc, 0, 0xFF, "VGA CRTC");
+        r.intsIn(seq, 0, 0xFF, "VGA sequencer");
+        r.intsIn(gfx, 0, 0xFF, "VGA graphics");
+        r.intsIn(attr, 0, 0xFF, "VGA attribute");
+        r.bytes(dac);
+        crtcIndex = r.u8() & 0x3F;
+        seqIndex = r.u8();
+        gfxIndex = r.u8();
+        attrIndex = r.u8() & 0x3F;
+        attrFlipFlopData = r.bool("VGA attribute flip-flop");
+        misc = r.u8();
+        pelMask = r.u8();
+        dacWriteIndex = r.u8();
+        dacReadIndex = r.u8();
+        dacComponent = r.u8();
+        if (dacComponent > 2) throw r.fail("VGA DAC component must be 0..2, got " + dacComponent);
+        dacReading = r.bool("VGA DAC reading");
+        featureControl = r.u8();
+        statusReads = r.i32();
+        version++;
     }
 }
