@@ -112,6 +112,7 @@ public final class VmmMain {
             "                           Linux writes port 0x80 as an I/O delay)",
             "  --profile N              print the N hottest guest code locations at the end (EIP sampled",
             "                           every chunk); --symbols System.map names them by function",
+            "                           and adds an inclusive table (callers found by frame pointers)",
             "  --until TEXT             end the run with status 0 as soon as TEXT appears on COM1",
             "  --timeout SECONDS        stop after this much host time",
             "  --max-instructions N     stop after N instructions",
