@@ -53,6 +53,17 @@ public final class BlockCacheEngine implements ExecutionEngine {
      */
     private Block runBlock;
     private int runBlockEip, counted;
+    /**
+     * Indirect-target cache: the block last entered at a linear address, by a hash of that address. Serves
+     * returns, indirect jumps and calls and any successor the two per-block links miss. Only a hint: used
+     * only when the block is valid, of the running code size, fits the CS limit and the TLB maps the
+     * address to its first byte ({@link #mappedTo}), so an invalidated block, a remapped page or another
+     * address space never reaches it.
+     */
+    private static final int TARGET_BITS = 10, TARGET_SIZE = 1 << TARGET_BITS;
+    private final int[] targetLinear = new int[TARGET_SIZE];
+    private final Block[] targetBlock = new Block[TARGET_SIZE];
+    private final int[] addends;
     /** True while {@link #run} executes a block; an MMIO access then sets {@link #attention}. */
     private boolean inRun, attention;
     /** Steps taken by the last {@link #run} that ended with an exception (the failing one included). */
@@ -65,6 +76,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
         this.mmu = cpu.mmu;
         this.mmuStats = cpu.mmu.stats;
         this.memory = cpu.memory;
+        this.addends = cpu.mmu.addends();
         this.cache = new BlockCache(cpu.memory);
         this.stats = cache.stats;
         memory.setDeviceAccessHook(this::deviceAccess);
@@ -103,7 +115,11 @@ public final class BlockCacheEngine implements ExecutionEngine {
         interp.prepareRun();
         interp.beginBlock();                      // shadow-setting instructions end the run, so once per run
         final CacheStats stats = this.stats;
-        int done = 0, k = 0, chained = 0, inBlocks = 0;
+        int done = 0, k = 0, chained = 0, targetHits = 0, inBlocks = 0;
+        // Constant for the whole run (CS, CPL and paging change only through attention instructions and faults).
+        final int base = cs.base, limit = cs.limit;
+        final boolean code32 = cs.is32();
+        final int[] tags = mmu.readTags(cpu.cpl == 3);
         attention = false;
         cache.cpuExecuting = true;
         try {
@@ -144,10 +160,23 @@ public final class BlockCacheEngine implements ExecutionEngine {
                 int eip = cpu.eip;
                 // Chaining inside one run: the entry context (CS, CPL, paging) cannot have changed.
                 Block next = b.succEip0 == eip ? b.succ0 : b.succEip1 == eip ? b.succ1 : null;
-                if (next != null && next.valid && chainable(next, eip)) {
+                if (next != null && next.valid && chainable(next, eip, tags)) {
                     chained++;
                 } else {
-                    next = enter();
+                    // Indirect targets (RET, JMP/CALL r/m) and successors beyond the two links.
+                    int lin = base + eip;
+                    int j = targetSlot(lin);
+                    next = targetBlock[j];
+                    if (next != null && targetLinear[j] == lin && next.valid && next.code32 == code32
+                            && mappedTo(next, lin, tags) && fits(next, eip, limit)) {
+                        targetHits++;
+                    } else {
+                        next = enter();
+                        if (next != null) {
+                            targetLinear[j] = lin;
+                            targetBlock[j] = next;
+                        }
+                    }
                     if (next != null) link(b, next, eip);
                 }
                 b = next;
@@ -163,8 +192,10 @@ public final class BlockCacheEngine implements ExecutionEngine {
         } finally {
             inRun = false;
             runBlock = null;
+            cur = null;                           // enter() set it without the step() cursor's index
             stats.chained += chained;
-            stats.blockExecutions += chained;
+            stats.targetHits += targetHits;
+            stats.blockExecutions += chained + targetHits;
             stats.blockInstructions += inBlocks;
             cache.cpuExecuting = false;
         }
@@ -250,13 +281,33 @@ public final class BlockCacheEngine implements ExecutionEngine {
         return s;
     }
 
-    /** The rest of {@link #follow}'s test: same linear page and frame as the chain entry, fits the limit. */
-    private boolean chainable(Block s, int eip) {
+    /**
+     * The rest of {@link #follow}'s test for {@link #run}: the successor is at the physical byte CS:EIP maps
+     * to now (same linear page and frame as the chain entry, or the TLB maps its page there) and fits the
+     * limit. Its code size matches: links are made only within one CS (chains never outlive a run's CS).
+     */
+    private boolean chainable(Block s, int eip, int[] tags) {
         int lin = curBase + eip;
-        return ((lin ^ curLinear) & ~PhysicalMemory.PAGE_MASK) == 0
-                && s.key == ((curKey & ~PhysicalMemory.PAGE_MASK) | (lin & PhysicalMemory.PAGE_MASK))
-                && ((curLimit == -1 && s.code32 && eip + s.length - 1 - eip >= 0 && Integer.compareUnsigned(eip + s.length - 1, eip) >= 0)
-                    || fits(s, eip, curLimit));
+        boolean samePage = ((lin ^ curLinear) & ~PhysicalMemory.PAGE_MASK) == 0
+                && s.key == ((curKey & ~PhysicalMemory.PAGE_MASK) | (lin & PhysicalMemory.PAGE_MASK));
+        return (samePage || (s.code32 == cs.is32() && mappedTo(s, lin, tags))) && fits(s, eip, curLimit);
+    }
+
+    /**
+     * True if the TLB holds a current translation of linear {@code lin}, readable at the running CPL, to the
+     * physical byte block {@code s} starts at: exactly what {@link #enter} would find through the MMU
+     * (a TLB hit), without the hash lookup. Entries are dropped by INVLPG, CR3 loads, paging-mode changes
+     * and memory-map changes, so a hit is the MMU's answer; 32-bit paging has no execute-disable, so
+     * read permission is fetch permission (SDM Vol. 3 §4.6).
+     */
+    private boolean mappedTo(Block s, int lin, int[] tags) {
+        int i = (lin >>> PhysicalMemory.PAGE_SHIFT) & Mmu.TLB_MASK;
+        return tags[i] == (lin & ~PhysicalMemory.PAGE_MASK) && lin + addends[i] == s.key;
+    }
+
+    /** Slot of a linear address in the indirect-target cache. */
+    private static int targetSlot(int lin) {
+        return (lin ^ (lin >>> TARGET_BITS)) & (TARGET_SIZE - 1);
     }
 
     /** Remembers {@code next} as a successor of {@code b} (two slots, the older one replaced). */
