@@ -32,6 +32,8 @@ final class Block {
      */
     int succEip0 = -1, succEip1 = -1;
     Block succ0, succ1;
+    /** Context generation each link was checked in (0: not checked); see {@link BlockCacheEngine}. */
+    int succGen0, succGen1;
 
     Block(int key, boolean code32, Instruction[] insns, int[] ends, int count) {
         this.key = key;

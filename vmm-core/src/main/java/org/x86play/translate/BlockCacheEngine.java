@@ -64,6 +64,8 @@ public final class BlockCacheEngine implements ExecutionEngine {
     private final int[] targetLinear = new int[TARGET_SIZE];
     private final Block[] targetBlock = new Block[TARGET_SIZE];
     private final int[] addends;
+    /** Current context generation and the context it stands for (see {@link #generation}). */
+    private int gen, genBase, genLimit, genAttr, genCpl, genEpoch;
     /** True while {@link #run} executes a block; an MMIO access then sets {@link #attention}. */
     private boolean inRun, attention;
     /** Steps taken by the last {@link #run} that ended with an exception (the failing one included). */
@@ -120,6 +122,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
         final int base = cs.base, limit = cs.limit;
         final boolean code32 = cs.is32();
         final int[] tags = mmu.readTags(cpu.cpl == 3);
+        final int gen = generation();
         attention = false;
         cache.cpuExecuting = true;
         try {
@@ -158,10 +161,23 @@ public final class BlockCacheEngine implements ExecutionEngine {
                 k = 0;
                 if (!ok || !b.valid || attention || truncated || b.endsRun || done >= soft || cpu.halted) return done;
                 int eip = cpu.eip;
-                // Chaining inside one run: the entry context (CS, CPL, paging) cannot have changed.
-                Block next = b.succEip0 == eip ? b.succ0 : b.succEip1 == eip ? b.succ1 : null;
-                if (next != null && next.valid && chainable(next, eip, tags)) {
+                // Chaining inside one run: the entry context (CS, CPL, paging) cannot have changed. A link
+                // stamped with this context's generation was checked (mapping, limit) when it was made.
+                Block next;
+                int stamp;
+                if (b.succEip0 == eip) {
+                    next = b.succ0;
+                    stamp = b.succGen0;
+                } else if (b.succEip1 == eip) {
+                    next = b.succ1;
+                    stamp = b.succGen1;
+                } else {
+                    next = null;
+                    stamp = 0;
+                }
+                if (next != null && next.valid && (stamp == gen || chainable(next, eip, tags))) {
                     chained++;
+                    if (stamp != gen) link(b, next, eip, gen);
                 } else {
                     // Indirect targets (RET, JMP/CALL r/m) and successors beyond the two links.
                     int lin = base + eip;
@@ -177,7 +193,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
                             targetBlock[j] = next;
                         }
                     }
-                    if (next != null) link(b, next, eip);
+                    if (next != null) link(b, next, eip, gen);
                 }
                 b = next;
             }
@@ -245,7 +261,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
                     cache.cpuExecuting = false;
                     return;
                 }
-                if (same && i >= b.count) link(b, next, cpu.eip);
+                if (same && i >= b.count) link(b, next, cpu.eip, 0);   // checked again when run() uses it
             }
             cur = b = next;
             i = 0;
@@ -310,18 +326,49 @@ public final class BlockCacheEngine implements ExecutionEngine {
         return (lin ^ (lin >>> TARGET_BITS)) & (TARGET_SIZE - 1);
     }
 
-    /** Remembers {@code next} as a successor of {@code b} (two slots, the older one replaced). */
-    private static void link(Block b, Block next, int eip) {
+    /**
+     * Remembers {@code next} as a successor of {@code b} (two slots, the older one replaced), checked for
+     * the context generation {@code gen} (0: not checked, see {@link #generation}).
+     */
+    private static void link(Block b, Block next, int eip, int gen) {
         if (b.succEip0 == eip) {
             b.succ0 = next;
+            b.succGen0 = gen;
         } else if (b.succEip1 == eip) {
             b.succ1 = next;
+            b.succGen1 = gen;
         } else {
             b.succEip1 = b.succEip0;
             b.succ1 = b.succ0;
+            b.succGen1 = b.succGen0;
             b.succEip0 = eip;
             b.succ0 = next;
+            b.succGen0 = gen;
         }
+    }
+
+    /**
+     * The context generation of a run: a new number whenever CS (base, limit, attributes), the CPL or the
+     * MMU's translation epoch differ from the previous run's start. Within one generation a link from
+     * {@code b} at a given EIP to a valid block stays right: same linear-to-physical mapping, same CS limit
+     * and code size, the successor's bytes unchanged (else it would be invalid). Never 0.
+     */
+    private int generation() {
+        final SegmentCache cs = this.cs;
+        int epoch = mmu.epoch();
+        if (gen == 0 || cs.base != genBase || cs.limit != genLimit || cs.attributes != genAttr || cpu.cpl != genCpl
+                || epoch != genEpoch) {
+            genBase = cs.base;
+            genLimit = cs.limit;
+            genAttr = cs.attributes;
+            genCpl = cpu.cpl;
+            genEpoch = epoch;
+            if (++gen == 0) {                   // wrapped: no stamp may survive from 2^32 generations ago
+                cache.flushAll();
+                gen = 1;
+            }
+        }
+        return gen;
     }
 
     /** The whole block, entered at {@code eip}, lies within the CS limit and (16-bit code) the 64 KiB IP space. */
