@@ -446,6 +446,43 @@ public final class Interpreter implements CodeSource {
         }
     }
 
+    /**
+     * A compare and the conditional jump after it ({@link FastForm#isCompare}, then {@link FastForm#JCC}),
+     * for a block engine under the conditions of {@link #execFast}: exactly two {@code execFast} calls,
+     * with one dispatch instead of two. The compare reads registers and an immediate only, so it cannot
+     * fault; the jump can (#GP beyond the CS limit), after the compare completed.
+     * @return 2 if both completed, 1 if the jump faulted (EIP at the jump, fault delivered)
+     */
+    public int execCompareBranch(Instruction cmp, Instruction jcc, int eipMask) {
+        final int[] reg = this.reg;
+        final int start = cpu.eip;
+        cpu.instructionStart = start;
+        switch (cmp.fast) {
+            case FastForm.ALU_RR_EG + FastForm.CMP: sub32(reg[cmp.rm], reg[cmp.reg]); break;
+            case FastForm.ALU_RR_GE + FastForm.CMP: sub32(reg[cmp.reg], reg[cmp.rm]); break;
+            case FastForm.ALU_RI + FastForm.CMP: sub32(reg[cmp.rm], cmp.imm); break;
+            case FastForm.TEST_EG_R32: flags.logic(reg[cmp.rm] & reg[cmp.reg], 2); break;
+            default: flags.logic(reg[cmp.rm] & cmp.imm, 2); break;          // TEST_EI_R32
+        }
+        final int mid = (start + cmp.length) & eipMask;
+        cpu.instructionStart = mid;
+        final int next = (mid + jcc.length) & eipMask;
+        cpu.eip = next;
+        if (!flags.condition(jcc.sub)) return 2;
+        int target = next + jcc.imm;
+        if (!jcc.op32) target &= 0xFFFF;
+        if (Integer.compareUnsigned(target, seg[CS].limit) > 0) {
+            // Same as execFast's fault path for the jump (SDM Vol. 2 Jcc: #GP(0) beyond the CS limit).
+            cpu.eip = mid;
+            flags.rollback();
+            lastFaultVector = CpuFault.GP;
+            cpu.system.deliverException(CpuFault.gp(0));
+            return 1;
+        }
+        cpu.eip = target;
+        return 2;
+    }
+
     private void run(Instruction decoded) {
         if (fastMode) leaveFastMode();
         cpu.interruptShadow = false;

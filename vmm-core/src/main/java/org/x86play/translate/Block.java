@@ -1,5 +1,6 @@
 package org.x86play.translate;
 
+import org.x86play.cpu.decoder.FastForm;
 import org.x86play.cpu.decoder.Instruction;
 
 /**
@@ -22,6 +23,8 @@ final class Block {
     final boolean endsRun;
     /** EIP wrap mask: 16-bit code wraps IP at 64 KiB. */
     final int eipMask;
+    /** The last two instructions are a register compare and a conditional jump (run as one pair). */
+    final boolean compareBranch;
     boolean valid = true;
     /** Hash bucket chain and per-page list. */
     Block hashNext, pageNext;
@@ -44,6 +47,8 @@ final class Block {
         this.length = ends[count - 1];
         this.endsRun = BlockCache.endsRun(insns[count - 1]);
         this.eipMask = code32 ? -1 : 0xFFFF;
+        this.compareBranch = count >= 2 && insns[count - 1].fast == FastForm.JCC
+                && FastForm.isCompare(insns[count - 2].fast);
     }
 
     /** Page offset of the first and last byte. */

@@ -134,6 +134,9 @@ public final class BlockCacheEngine implements ExecutionEngine {
                 final int mask = b.eipMask;
                 // An attention instruction (port I/O, RDTSC, WRMSR...) is held back until the count is current.
                 int stop = n == b.count && b.endsRun ? n - 1 : n;
+                // A compare-and-branch tail runs as one pair (only when the whole block runs).
+                final boolean pair = n == b.count && b.compareBranch;
+                if (pair) stop = n - 2;
                 runBlock = b;
                 runBlockEip = cpu.eip;
                 counted = 0;
@@ -148,7 +151,13 @@ public final class BlockCacheEngine implements ExecutionEngine {
                     k++;
                     if (!b.valid) break;          // written to: the rest of the block is stale
                 }
-                if (ok && k == stop && stop < n && b.valid) {
+                if (pair) {
+                    if (ok && k == stop && b.valid) {
+                        int r = interp.execCompareBranch(insns[k], insns[k + 1], mask);
+                        k += r;
+                        if (r < 2) ok = false;            // the jump faulted after the compare
+                    }
+                } else if (ok && k == stop && stop < n && b.valid) {
                     count(k);
                     if (interp.execFast(insns[k], mask)) k++;
                     else ok = false;

@@ -27,6 +27,15 @@ public final class FastForm {
     public static final int ALU_RR_EG = 40, ALU_RR_GE = 48, ALU_RI = 56;
     public static final int ADD = 0, OR = 1, ADC = 2, SBB = 3, AND = 4, SUB = 5, XOR = 6, CMP = 7;
 
+    /**
+     * A 32-bit CMP or TEST of registers and immediates only (no memory operand: it cannot fault), the
+     * first half of a compare-and-branch pair (see {@code Interpreter.execCompareBranch}).
+     */
+    public static boolean isCompare(int form) {
+        return form == ALU_RR_EG + CMP || form == ALU_RR_GE + CMP || form == ALU_RI + CMP
+                || form == TEST_EG_R32 || form == TEST_EI_R32;
+    }
+
     /** The fast form of a decoded instruction, or {@link #NONE}. */
     static int of(Instruction in) {
         if (in.lock && !in.mem) return NONE;
