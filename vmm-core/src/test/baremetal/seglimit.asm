@@ -70,6 +70,18 @@ pm_main:
         mov ss, ax
         mov esp, ebx
         CHECK_FAULT "stack_limit_ss0", 12, 0
+
+        ; ---- a taken Jcc beyond the CS limit (SDM Vol. 2 Jcc: #GP(0)), right after a compare: the fault
+        ;      is the jump's (EIP of the jump), the compare before it completed ----
+        EXPECT_FAULT .r10
+        mov eax, 1
+        xor ecx, ecx
+        cmp eax, 2                              ; CF = 1: JB taken
+.jb:    jb 0x12345                              ; beyond CODE32's limit 0xFFFF
+        inc ecx                                 ; not reached
+.r10:   CHECK_FAULT "jcc_beyond_cs_limit_gp0", 13, 0
+        CHECK "jcc_fault_eip_is_the_jump", dword [last_eip], .jb
+        CHECK "jcc_fault_nothing_after", ecx, 0
         EXIT
 
         ROM_END

@@ -3,11 +3,14 @@
 ;  - a linear code page remapped to another frame with other code (INVLPG, then a CR3 reload)
 ;  - two linear aliases of one frame: write through one, execute through the other
 ;  - a frame's code replaced while it is not mapped, then mapped again (page reuse)
+;  - near indirect calls and returns into a remapped page: the block engine's indirect-target cache
+;    (linear address -> block) must not serve the old frame's code after INVLPG
 %include "lib.inc"
 
 FRAME1          equ 0x60000
 FRAME2          equ 0x61000
 FRAME3          equ 0x62000
+DRIVER          equ 0x64000             ; identity-mapped RAM: near calls from flat code
 LIN             equ 0x300000
 LIN2            equ 0x301000
 PTE_FLAGS       equ 7                   ; present, writable, user
@@ -78,7 +81,42 @@ pm_main:
         invlpg [LIN]
         call FLATCODE32:LIN
         CHECK "remap_third_frame", eax, 0xAAAA0001
+
+        ; ---- near CALL r32 / RET into LIN, remapped between two runs of the same loop ----
+        COPY DRIVER, drv, drv_end
+        COPY FRAME1, v4, v4_end
+        COPY FRAME2, v5, v5_end
+        MAP LIN, FRAME1
+        invlpg [LIN]
+        call FLATCODE32:DRIVER
+        push edx
+        CHECK "near_call_initial", eax, 0x44440006
+        CHECK "near_call_loop_sum", dword [esp], (8 * 0x44440006) & 0xFFFFFFFF
+        add esp, 4
+        MAP LIN, FRAME2
+        invlpg [LIN]
+        call FLATCODE32:DRIVER
+        push edx
+        CHECK "near_call_after_remap", eax, 0x55550007
+        CHECK "near_call_after_remap_sum", dword [esp], (8 * 0x55550007) & 0xFFFFFFFF
+        add esp, 4
         EXIT
+
+drv:    mov ecx, 8                      ; copied to DRIVER: only relative branches inside it
+        xor edx, edx
+        mov ebx, LIN
+.loop:  call ebx
+        add edx, eax
+        dec ecx
+        jnz .loop
+        retf
+drv_end:
+v4:     mov eax, 0x44440006
+        ret
+v4_end:
+v5:     mov eax, 0x55550007
+        ret
+v5_end:
 
 v1:     mov eax, 0xAAAA0001
         retf

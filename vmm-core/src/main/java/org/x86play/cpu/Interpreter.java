@@ -268,11 +268,8 @@ public final class Interpreter implements CodeSource {
             case FastForm.MOV_GE_M16: setReg(1, in.reg, rd16(linR(in.memSeg, offset(in), 1))); break;
             case FastForm.MOV_EI_M32: wr32(linW(in.memSeg, offset(in), 3), in.imm); break;
             case FastForm.MOV_RI32: reg[in.sub] = in.imm; break;
-            case FastForm.ALU_EG_R32: aluEgR32(in); break;
-            case FastForm.ALU_GE_R32: aluGeR32(in); break;
             case FastForm.ALU_GE_M32: aluGeM32(in); break;
             case FastForm.ALU_EG_M32: aluEgM32(in, reg[in.reg]); break;
-            case FastForm.ALU_EI_R32: aluEiR32(in); break;
             case FastForm.ALU_EI_M32: aluEgM32(in, in.imm); break;
             case FastForm.ALU_AI32: aluAi32(in); break;
             case FastForm.TEST_EG_R32: flags.logic(reg[in.rm] & reg[in.reg], 2); break;
@@ -295,32 +292,50 @@ public final class Interpreter implements CodeSource {
             case FastForm.RET32: jumpNear(pop32(), true); break;
             case FastForm.MUL_R32: Arith.mul(flags, reg, reg[in.rm], 2); break;
             case FastForm.MUL_M32: mulM32(in); break;
+            case FastForm.ALU_RR_EG + FastForm.ADD: reg[in.rm] = add32(reg[in.rm], reg[in.reg]); break;
+            case FastForm.ALU_RR_GE + FastForm.ADD: reg[in.reg] = add32(reg[in.reg], reg[in.rm]); break;
+            case FastForm.ALU_RI + FastForm.ADD: reg[in.rm] = add32(reg[in.rm], in.imm); break;
+            case FastForm.ALU_RR_EG + FastForm.OR: reg[in.rm] = or32(reg[in.rm], reg[in.reg]); break;
+            case FastForm.ALU_RR_GE + FastForm.OR: reg[in.reg] = or32(reg[in.reg], reg[in.rm]); break;
+            case FastForm.ALU_RI + FastForm.OR: reg[in.rm] = or32(reg[in.rm], in.imm); break;
+            case FastForm.ALU_RR_EG + FastForm.ADC: reg[in.rm] = adc32(reg[in.rm], reg[in.reg]); break;
+            case FastForm.ALU_RR_GE + FastForm.ADC: reg[in.reg] = adc32(reg[in.reg], reg[in.rm]); break;
+            case FastForm.ALU_RI + FastForm.ADC: reg[in.rm] = adc32(reg[in.rm], in.imm); break;
+            case FastForm.ALU_RR_EG + FastForm.SBB: reg[in.rm] = sbb32(reg[in.rm], reg[in.reg]); break;
+            case FastForm.ALU_RR_GE + FastForm.SBB: reg[in.reg] = sbb32(reg[in.reg], reg[in.rm]); break;
+            case FastForm.ALU_RI + FastForm.SBB: reg[in.rm] = sbb32(reg[in.rm], in.imm); break;
+            case FastForm.ALU_RR_EG + FastForm.AND: reg[in.rm] = and32(reg[in.rm], reg[in.reg]); break;
+            case FastForm.ALU_RR_GE + FastForm.AND: reg[in.reg] = and32(reg[in.reg], reg[in.rm]); break;
+            case FastForm.ALU_RI + FastForm.AND: reg[in.rm] = and32(reg[in.rm], in.imm); break;
+            case FastForm.ALU_RR_EG + FastForm.SUB: reg[in.rm] = sub32(reg[in.rm], reg[in.reg]); break;
+            case FastForm.ALU_RR_GE + FastForm.SUB: reg[in.reg] = sub32(reg[in.reg], reg[in.rm]); break;
+            case FastForm.ALU_RI + FastForm.SUB: reg[in.rm] = sub32(reg[in.rm], in.imm); break;
+            case FastForm.ALU_RR_EG + FastForm.XOR: reg[in.rm] = xor32(reg[in.rm], reg[in.reg]); break;
+            case FastForm.ALU_RR_GE + FastForm.XOR: reg[in.reg] = xor32(reg[in.reg], reg[in.rm]); break;
+            case FastForm.ALU_RI + FastForm.XOR: reg[in.rm] = xor32(reg[in.rm], in.imm); break;
+            case FastForm.ALU_RR_EG + FastForm.CMP: sub32(reg[in.rm], reg[in.reg]); break;
+            case FastForm.ALU_RR_GE + FastForm.CMP: sub32(reg[in.reg], reg[in.rm]); break;
+            case FastForm.ALU_RI + FastForm.CMP: sub32(reg[in.rm], in.imm); break;
             default: execute(in); break;
         }
     }
+
+    // 32-bit ALU operations with lazy flags, one per operation (the cases of alu32).
+    private int add32(int a, int b) { int r = a + b; flags.add(a, b, r, 2); return r; }
+    private int or32(int a, int b) { int r = a | b; flags.logic(r, 2); return r; }
+    private int adc32(int a, int b) { int c = flags.cf() ? 1 : 0; int r = a + b + c; flags.adc(a, b, c, r, 2); return r; }
+    private int sbb32(int a, int b) { int c = flags.cf() ? 1 : 0; int r = a - b - c; flags.sbb(a, b, c, r, 2); return r; }
+    private int and32(int a, int b) { int r = a & b; flags.logic(r, 2); return r; }
+    private int sub32(int a, int b) { int r = a - b; flags.sub(a, b, r, 2); return r; }
+    private int xor32(int a, int b) { int r = a ^ b; flags.logic(r, 2); return r; }
 
     private void movGeM32(Instruction in) { reg[in.reg] = rd32(linR(in.memSeg, offset(in), 3)); }
 
     private void movEgM32(Instruction in) { wr32(linW(in.memSeg, offset(in), 3), reg[in.reg]); }
 
-    private void aluEgR32(Instruction in) {
-        int r = alu32(in.sub, reg[in.rm], reg[in.reg]);
-        if (in.sub != 7) reg[in.rm] = r;
-    }
-
-    private void aluGeR32(Instruction in) {
-        int r = alu32(in.sub, reg[in.reg], reg[in.rm]);
-        if (in.sub != 7) reg[in.reg] = r;
-    }
-
     private void aluGeM32(Instruction in) {
         int r = alu32(in.sub, reg[in.reg], rd32(linR(in.memSeg, offset(in), 3)));
         if (in.sub != 7) reg[in.reg] = r;
-    }
-
-    private void aluEiR32(Instruction in) {
-        int r = alu32(in.sub, reg[in.rm], in.imm);
-        if (in.sub != 7) reg[in.rm] = r;
     }
 
     private void aluAi32(Instruction in) {
@@ -429,6 +444,43 @@ public final class Interpreter implements CodeSource {
             cpu.system.deliverException(f);
             return false;
         }
+    }
+
+    /**
+     * A compare and the conditional jump after it ({@link FastForm#isCompare}, then {@link FastForm#JCC}),
+     * for a block engine under the conditions of {@link #execFast}: exactly two {@code execFast} calls,
+     * with one dispatch instead of two. The compare reads registers and an immediate only, so it cannot
+     * fault; the jump can (#GP beyond the CS limit), after the compare completed.
+     * @return 2 if both completed, 1 if the jump faulted (EIP at the jump, fault delivered)
+     */
+    public int execCompareBranch(Instruction cmp, Instruction jcc, int eipMask) {
+        final int[] reg = this.reg;
+        final int start = cpu.eip;
+        cpu.instructionStart = start;
+        switch (cmp.fast) {
+            case FastForm.ALU_RR_EG + FastForm.CMP: sub32(reg[cmp.rm], reg[cmp.reg]); break;
+            case FastForm.ALU_RR_GE + FastForm.CMP: sub32(reg[cmp.reg], reg[cmp.rm]); break;
+            case FastForm.ALU_RI + FastForm.CMP: sub32(reg[cmp.rm], cmp.imm); break;
+            case FastForm.TEST_EG_R32: flags.logic(reg[cmp.rm] & reg[cmp.reg], 2); break;
+            default: flags.logic(reg[cmp.rm] & cmp.imm, 2); break;          // TEST_EI_R32
+        }
+        final int mid = (start + cmp.length) & eipMask;
+        cpu.instructionStart = mid;
+        final int next = (mid + jcc.length) & eipMask;
+        cpu.eip = next;
+        if (!flags.condition(jcc.sub)) return 2;
+        int target = next + jcc.imm;
+        if (!jcc.op32) target &= 0xFFFF;
+        if (Integer.compareUnsigned(target, seg[CS].limit) > 0) {
+            // Same as execFast's fault path for the jump (SDM Vol. 2 Jcc: #GP(0) beyond the CS limit).
+            cpu.eip = mid;
+            flags.rollback();
+            lastFaultVector = CpuFault.GP;
+            cpu.system.deliverException(CpuFault.gp(0));
+            return 1;
+        }
+        cpu.eip = target;
+        return 2;
     }
 
     private void run(Instruction decoded) {

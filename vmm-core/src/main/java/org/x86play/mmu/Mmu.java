@@ -44,6 +44,12 @@ public final class Mmu implements MemoryMapListener {
     private TranslationStrategy pagingEnabled;
     private TranslationStrategy strategy = pagingDisabled;
     private int cr0, cr3, cr4;
+    /**
+     * Changes whenever cached translations may have been dropped or replaced (INVLPG, TLB flushes, a page
+     * fault's entry drop): code that remembered a linear-to-physical mapping since the same epoch may still
+     * use it. Wraps; compared for equality only.
+     */
+    private int epoch;
 
     public Mmu(PhysicalMemory memory) {
         this.memory = memory;
@@ -78,18 +84,21 @@ public final class Mmu implements MemoryMapListener {
     /** INVLPG (SDM Vol. 2): drops the translation of the page containing {@code linear}, even a global one. */
     public void invlpg(int linear) {
         stats.invlpgs++;
+        epoch++;
         tlb.invalidatePage(linear);
     }
 
     /** MOV to CR3 semantics: drops every translation except global ones (SDM §4.10.4.1). */
     public void flushTlb() {
         stats.tlbFlushes++;
+        epoch++;
         tlb.flush(true);
     }
 
     /** Drops every translation, global ones included. */
     public void flushAll() {
         stats.tlbFlushes++;
+        epoch++;
         tlb.flush(false);
     }
 
@@ -103,6 +112,9 @@ public final class Mmu implements MemoryMapListener {
         if ((cr0 & CR0_PG) != 0) strategy = pagingEnabled;
         flushAll();
     }
+
+    /** The translation epoch (see {@link #epoch}): equal values mean no translation was dropped in between. */
+    public int epoch() { return epoch; }
 
     /** The strategy translating right now. */
     public TranslationStrategy strategy() { return strategy; }
@@ -132,6 +144,7 @@ public final class Mmu implements MemoryMapListener {
         // A page fault invalidates the TLB entries of the faulting address (SDM §4.10.4.1).
         int i = Tlb.index(linear);
         if (tlb.linearPage[i] == (linear & ~0xFFF)) tlb.invalidatePage(linear);
+        epoch++;
         return new CpuFault(CpuFault.PF, errorCode);
     }
 

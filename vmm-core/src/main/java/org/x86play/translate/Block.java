@@ -1,5 +1,6 @@
 package org.x86play.translate;
 
+import org.x86play.cpu.decoder.FastForm;
 import org.x86play.cpu.decoder.Instruction;
 
 /**
@@ -22,6 +23,8 @@ final class Block {
     final boolean endsRun;
     /** EIP wrap mask: 16-bit code wraps IP at 64 KiB. */
     final int eipMask;
+    /** The last two instructions are a register compare and a conditional jump (run as one pair). */
+    final boolean compareBranch;
     boolean valid = true;
     /** Hash bucket chain and per-page list. */
     Block hashNext, pageNext;
@@ -32,6 +35,8 @@ final class Block {
      */
     int succEip0 = -1, succEip1 = -1;
     Block succ0, succ1;
+    /** Context generation each link was checked in (0: not checked); see {@link BlockCacheEngine}. */
+    int succGen0, succGen1;
 
     Block(int key, boolean code32, Instruction[] insns, int[] ends, int count) {
         this.key = key;
@@ -42,6 +47,8 @@ final class Block {
         this.length = ends[count - 1];
         this.endsRun = BlockCache.endsRun(insns[count - 1]);
         this.eipMask = code32 ? -1 : 0xFFFF;
+        this.compareBranch = count >= 2 && insns[count - 1].fast == FastForm.JCC
+                && FastForm.isCompare(insns[count - 2].fast);
     }
 
     /** Page offset of the first and last byte. */

@@ -53,6 +53,19 @@ public final class BlockCacheEngine implements ExecutionEngine {
      */
     private Block runBlock;
     private int runBlockEip, counted;
+    /**
+     * Indirect-target cache: the block last entered at a linear address, by a hash of that address. Serves
+     * returns, indirect jumps and calls and any successor the two per-block links miss. Only a hint: used
+     * only when the block is valid, of the running code size, fits the CS limit and the TLB maps the
+     * address to its first byte ({@link #mappedTo}), so an invalidated block, a remapped page or another
+     * address space never reaches it.
+     */
+    private static final int TARGET_BITS = 10, TARGET_SIZE = 1 << TARGET_BITS;
+    private final int[] targetLinear = new int[TARGET_SIZE];
+    private final Block[] targetBlock = new Block[TARGET_SIZE];
+    private final int[] addends;
+    /** Current context generation and the context it stands for (see {@link #generation}). */
+    private int gen, genBase, genLimit, genAttr, genCpl, genEpoch;
     /** True while {@link #run} executes a block; an MMIO access then sets {@link #attention}. */
     private boolean inRun, attention;
     /** Steps taken by the last {@link #run} that ended with an exception (the failing one included). */
@@ -65,6 +78,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
         this.mmu = cpu.mmu;
         this.mmuStats = cpu.mmu.stats;
         this.memory = cpu.memory;
+        this.addends = cpu.mmu.addends();
         this.cache = new BlockCache(cpu.memory);
         this.stats = cache.stats;
         memory.setDeviceAccessHook(this::deviceAccess);
@@ -103,7 +117,12 @@ public final class BlockCacheEngine implements ExecutionEngine {
         interp.prepareRun();
         interp.beginBlock();                      // shadow-setting instructions end the run, so once per run
         final CacheStats stats = this.stats;
-        int done = 0, k = 0, chained = 0, inBlocks = 0;
+        int done = 0, k = 0, chained = 0, targetHits = 0, inBlocks = 0;
+        // Constant for the whole run (CS, CPL and paging change only through attention instructions and faults).
+        final int base = cs.base, limit = cs.limit;
+        final boolean code32 = cs.is32();
+        final int[] tags = mmu.readTags(cpu.cpl == 3);
+        final int gen = generation();
         attention = false;
         cache.cpuExecuting = true;
         try {
@@ -115,6 +134,9 @@ public final class BlockCacheEngine implements ExecutionEngine {
                 final int mask = b.eipMask;
                 // An attention instruction (port I/O, RDTSC, WRMSR...) is held back until the count is current.
                 int stop = n == b.count && b.endsRun ? n - 1 : n;
+                // A compare-and-branch tail runs as one pair (only when the whole block runs).
+                final boolean pair = n == b.count && b.compareBranch;
+                if (pair) stop = n - 2;
                 runBlock = b;
                 runBlockEip = cpu.eip;
                 counted = 0;
@@ -129,7 +151,13 @@ public final class BlockCacheEngine implements ExecutionEngine {
                     k++;
                     if (!b.valid) break;          // written to: the rest of the block is stale
                 }
-                if (ok && k == stop && stop < n && b.valid) {
+                if (pair) {
+                    if (ok && k == stop && b.valid) {
+                        int r = interp.execCompareBranch(insns[k], insns[k + 1], mask);
+                        k += r;
+                        if (r < 2) ok = false;            // the jump faulted after the compare
+                    }
+                } else if (ok && k == stop && stop < n && b.valid) {
                     count(k);
                     if (interp.execFast(insns[k], mask)) k++;
                     else ok = false;
@@ -142,13 +170,39 @@ public final class BlockCacheEngine implements ExecutionEngine {
                 k = 0;
                 if (!ok || !b.valid || attention || truncated || b.endsRun || done >= soft || cpu.halted) return done;
                 int eip = cpu.eip;
-                // Chaining inside one run: the entry context (CS, CPL, paging) cannot have changed.
-                Block next = b.succEip0 == eip ? b.succ0 : b.succEip1 == eip ? b.succ1 : null;
-                if (next != null && next.valid && chainable(next, eip)) {
-                    chained++;
+                // Chaining inside one run: the entry context (CS, CPL, paging) cannot have changed. A link
+                // stamped with this context's generation was checked (mapping, limit) when it was made.
+                Block next;
+                int stamp;
+                if (b.succEip0 == eip) {
+                    next = b.succ0;
+                    stamp = b.succGen0;
+                } else if (b.succEip1 == eip) {
+                    next = b.succ1;
+                    stamp = b.succGen1;
                 } else {
-                    next = enter();
-                    if (next != null) link(b, next, eip);
+                    next = null;
+                    stamp = 0;
+                }
+                if (next != null && next.valid && (stamp == gen || chainable(next, eip, tags))) {
+                    chained++;
+                    if (stamp != gen) link(b, next, eip, gen);
+                } else {
+                    // Indirect targets (RET, JMP/CALL r/m) and successors beyond the two links.
+                    int lin = base + eip;
+                    int j = targetSlot(lin);
+                    next = targetBlock[j];
+                    if (next != null && targetLinear[j] == lin && next.valid && next.code32 == code32
+                            && mappedTo(next, lin, tags) && fits(next, eip, limit)) {
+                        targetHits++;
+                    } else {
+                        next = enter();
+                        if (next != null) {
+                            targetLinear[j] = lin;
+                            targetBlock[j] = next;
+                        }
+                    }
+                    if (next != null) link(b, next, eip, gen);
                 }
                 b = next;
             }
@@ -163,8 +217,10 @@ public final class BlockCacheEngine implements ExecutionEngine {
         } finally {
             inRun = false;
             runBlock = null;
+            cur = null;                           // enter() set it without the step() cursor's index
             stats.chained += chained;
-            stats.blockExecutions += chained;
+            stats.targetHits += targetHits;
+            stats.blockExecutions += chained + targetHits;
             stats.blockInstructions += inBlocks;
             cache.cpuExecuting = false;
         }
@@ -214,7 +270,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
                     cache.cpuExecuting = false;
                     return;
                 }
-                if (same && i >= b.count) link(b, next, cpu.eip);
+                if (same && i >= b.count) link(b, next, cpu.eip, 0);   // checked again when run() uses it
             }
             cur = b = next;
             i = 0;
@@ -250,27 +306,78 @@ public final class BlockCacheEngine implements ExecutionEngine {
         return s;
     }
 
-    /** The rest of {@link #follow}'s test: same linear page and frame as the chain entry, fits the limit. */
-    private boolean chainable(Block s, int eip) {
+    /**
+     * The rest of {@link #follow}'s test for {@link #run}: the successor is at the physical byte CS:EIP maps
+     * to now (same linear page and frame as the chain entry, or the TLB maps its page there) and fits the
+     * limit. Its code size matches: links are made only within one CS (chains never outlive a run's CS).
+     */
+    private boolean chainable(Block s, int eip, int[] tags) {
         int lin = curBase + eip;
-        return ((lin ^ curLinear) & ~PhysicalMemory.PAGE_MASK) == 0
-                && s.key == ((curKey & ~PhysicalMemory.PAGE_MASK) | (lin & PhysicalMemory.PAGE_MASK))
-                && ((curLimit == -1 && s.code32 && eip + s.length - 1 - eip >= 0 && Integer.compareUnsigned(eip + s.length - 1, eip) >= 0)
-                    || fits(s, eip, curLimit));
+        boolean samePage = ((lin ^ curLinear) & ~PhysicalMemory.PAGE_MASK) == 0
+                && s.key == ((curKey & ~PhysicalMemory.PAGE_MASK) | (lin & PhysicalMemory.PAGE_MASK));
+        return (samePage || (s.code32 == cs.is32() && mappedTo(s, lin, tags))) && fits(s, eip, curLimit);
     }
 
-    /** Remembers {@code next} as a successor of {@code b} (two slots, the older one replaced). */
-    private static void link(Block b, Block next, int eip) {
+    /**
+     * True if the TLB holds a current translation of linear {@code lin}, readable at the running CPL, to the
+     * physical byte block {@code s} starts at: exactly what {@link #enter} would find through the MMU
+     * (a TLB hit), without the hash lookup. Entries are dropped by INVLPG, CR3 loads, paging-mode changes
+     * and memory-map changes, so a hit is the MMU's answer; 32-bit paging has no execute-disable, so
+     * read permission is fetch permission (SDM Vol. 3 §4.6).
+     */
+    private boolean mappedTo(Block s, int lin, int[] tags) {
+        int i = (lin >>> PhysicalMemory.PAGE_SHIFT) & Mmu.TLB_MASK;
+        return tags[i] == (lin & ~PhysicalMemory.PAGE_MASK) && lin + addends[i] == s.key;
+    }
+
+    /** Slot of a linear address in the indirect-target cache. */
+    private static int targetSlot(int lin) {
+        return (lin ^ (lin >>> TARGET_BITS)) & (TARGET_SIZE - 1);
+    }
+
+    /**
+     * Remembers {@code next} as a successor of {@code b} (two slots, the older one replaced), checked for
+     * the context generation {@code gen} (0: not checked, see {@link #generation}).
+     */
+    private static void link(Block b, Block next, int eip, int gen) {
         if (b.succEip0 == eip) {
             b.succ0 = next;
+            b.succGen0 = gen;
         } else if (b.succEip1 == eip) {
             b.succ1 = next;
+            b.succGen1 = gen;
         } else {
             b.succEip1 = b.succEip0;
             b.succ1 = b.succ0;
+            b.succGen1 = b.succGen0;
             b.succEip0 = eip;
             b.succ0 = next;
+            b.succGen0 = gen;
         }
+    }
+
+    /**
+     * The context generation of a run: a new number whenever CS (base, limit, attributes), the CPL or the
+     * MMU's translation epoch differ from the previous run's start. Within one generation a link from
+     * {@code b} at a given EIP to a valid block stays right: same linear-to-physical mapping, same CS limit
+     * and code size, the successor's bytes unchanged (else it would be invalid). Never 0.
+     */
+    private int generation() {
+        final SegmentCache cs = this.cs;
+        int epoch = mmu.epoch();
+        if (gen == 0 || cs.base != genBase || cs.limit != genLimit || cs.attributes != genAttr || cpu.cpl != genCpl
+                || epoch != genEpoch) {
+            genBase = cs.base;
+            genLimit = cs.limit;
+            genAttr = cs.attributes;
+            genCpl = cpu.cpl;
+            genEpoch = epoch;
+            if (++gen == 0) {                   // wrapped: no stamp may survive from 2^32 generations ago
+                cache.flushAll();
+                gen = 1;
+            }
+        }
+        return gen;
     }
 
     /** The whole block, entered at {@code eip}, lies within the CS limit and (16-bit code) the 64 KiB IP space. */

@@ -6,6 +6,8 @@ public final class CacheStats {
     public long lookups, hits;
     /** Block entries through a chained successor link (no MMU translation, no hash lookup). */
     public long chained;
+    /** Block entries through the indirect-target cache (returns, indirect jumps; TLB-validated, no hash lookup). */
+    public long targetHits;
     public int blocksTranslated, instructionsTranslated;
     /** Times a block was entered (from its start). */
     public long blockExecutions;
@@ -19,22 +21,22 @@ public final class CacheStats {
     public int hotPages;
 
     public void clear() {
-        lookups = hits = chained = blockExecutions = blockInstructions = interpretedSteps = 0;
+        lookups = hits = chained = targetHits = blockExecutions = blockInstructions = interpretedSteps = 0;
         blocksTranslated = instructionsTranslated = writesFiltered = 0;
         invalCpuWrite = invalOtherWrite = invalMapChange = invalCapacity = invalHotPage = hotPages = 0;
     }
 
-    /** Block entries served from the cache (hash hits and chained entries) per block entry, in percent. */
+    /** Block entries served from the cache (hash hits, chained and target-cache entries) per block entry, in percent. */
     public double hitRate() {
-        long l = lookups + chained;
-        return l == 0 ? 0 : 100.0 * (hits + chained) / l;
+        long l = lookups + chained + targetHits;
+        return l == 0 ? 0 : 100.0 * (hits + chained + targetHits) / l;
     }
 
     @Override
     public String toString() {
         long r = Math.round(hitRate() * 100);   // no String.format: keep the core TeaVM-friendly
         String rate = (r / 100) + "." + (r % 100 < 10 ? "0" : "") + (r % 100);
-        return "lookups=" + u(lookups) + " hits=" + u(hits) + " chained=" + u(chained) + " (hit rate " + rate
+        return "lookups=" + u(lookups) + " hits=" + u(hits) + " chained=" + u(chained) + " target-cache=" + u(targetHits) + " (hit rate " + rate
                 + "%) translated=" + u(blocksTranslated)
                 + " blocks/" + u(instructionsTranslated) + " insns, block executions=" + u(blockExecutions)
                 + ", block insns=" + u(blockInstructions) + ", interpreted=" + u(interpretedSteps)

@@ -9,14 +9,32 @@ package org.x86play.cpu.decoder;
 public final class FastForm {
     private FastForm() {}
 
+    /** (11, 12 and 15, the former register ALU forms, are now {@link #ALU_RR_EG} etc.) */
     public static final int NONE = 0,
             MOV_EG_R32 = 1, MOV_GE_R32 = 2, MOV_GE_M32 = 3, MOV_EG_M32 = 4, MOV_EG_M16 = 5, MOV_EG_M8 = 6,
             MOV_GE_M8 = 7, MOV_GE_M16 = 8, MOV_EI_M32 = 9, MOV_RI32 = 10,
-            ALU_EG_R32 = 11, ALU_GE_R32 = 12, ALU_GE_M32 = 13, ALU_EG_M32 = 14, ALU_EI_R32 = 15,
+            ALU_GE_M32 = 13, ALU_EG_M32 = 14,
             ALU_EI_M32 = 16, ALU_AI32 = 17, TEST_EG_R32 = 18, LEA32 = 19, JCC = 20, JMP_REL = 21,
             MOVZX_M = 22, MOVZX_R = 23, MOVSX_M = 24, MOVSX_R = 25, SHIFT_R32 = 26, IMUL_GE_R32 = 27,
             IMUL_GE_M32 = 28, INC_R32 = 29, DEC_R32 = 30, PUSH_R32 = 31, POP_R32 = 32, CALL_REL32 = 33,
             RET32 = 34, MUL_R32 = 35, MUL_M32 = 36, TEST_EI_R32 = 37, MOV_GE_R8 = 38, MOV_EG_R8 = 39;
+
+    /**
+     * 32-bit register ALU forms with the operation resolved too (one dispatch instead of a form dispatch
+     * and an operation dispatch): base + operation number (ModRM reg / opcode bits 3-5: ADD OR ADC SBB AND
+     * SUB XOR CMP). RR_EG: {@code op rm, reg}; RR_GE: {@code op reg, rm} (both registers); RI: {@code op rm, imm}.
+     */
+    public static final int ALU_RR_EG = 40, ALU_RR_GE = 48, ALU_RI = 56;
+    public static final int ADD = 0, OR = 1, ADC = 2, SBB = 3, AND = 4, SUB = 5, XOR = 6, CMP = 7;
+
+    /**
+     * A 32-bit CMP or TEST of registers and immediates only (no memory operand: it cannot fault), the
+     * first half of a compare-and-branch pair (see {@code Interpreter.execCompareBranch}).
+     */
+    public static boolean isCompare(int form) {
+        return form == ALU_RR_EG + CMP || form == ALU_RR_GE + CMP || form == ALU_RI + CMP
+                || form == TEST_EG_R32 || form == TEST_EI_R32;
+    }
 
     /** The fast form of a decoded instruction, or {@link #NONE}. */
     static int of(Instruction in) {
@@ -33,9 +51,9 @@ public final class FastForm {
                 return m ? MOV_GE_M32 : MOV_GE_R32;
             case Op.MOV_EI: return d && m ? MOV_EI_M32 : NONE;
             case Op.MOV_RI: return d ? MOV_RI32 : NONE;
-            case Op.ALU_EG: return d ? (m ? ALU_EG_M32 : ALU_EG_R32) : NONE;
-            case Op.ALU_GE: return d ? (m ? ALU_GE_M32 : ALU_GE_R32) : NONE;
-            case Op.ALU_EI: return d ? (m ? ALU_EI_M32 : ALU_EI_R32) : NONE;
+            case Op.ALU_EG: return d ? (m ? ALU_EG_M32 : ALU_RR_EG + (in.sub & 7)) : NONE;
+            case Op.ALU_GE: return d ? (m ? ALU_GE_M32 : ALU_RR_GE + (in.sub & 7)) : NONE;
+            case Op.ALU_EI: return d ? (m ? ALU_EI_M32 : ALU_RI + (in.sub & 7)) : NONE;
             case Op.ALU_AI: return d ? ALU_AI32 : NONE;
             case Op.TEST_EG: return d && !m ? TEST_EG_R32 : NONE;
             case Op.TEST_EI: return d && !m ? TEST_EI_R32 : NONE;
