@@ -36,7 +36,8 @@ final class FrameChain {
             if ((ebp & 3) != 0) break;
             long saved = read32(ssBase + ebp);
             long ret = read32(ssBase + ebp + 4);
-            if (saved < 0 || ret < 0) break;
+            // A zero return address marks the outermost frame (a boot stack), not a call site.
+            if (saved < 0 || ret <= 0) break;
             out[n++] = csBase + (int) ret;
             int next = (int) saved;
             // Stacks grow down, so callers' frames lie above: anything else is not a frame chain.

@@ -96,8 +96,13 @@ class GuestProfileTest {
         m.memory.write32(0x8004, 0x2000);
         m.cpu.reg[Cpu.EBP] = 0x8000;
         profile.sample();
-        assertEquals(3, profile.inclusiveSamples("leaf"));
+        m.memory.write32(0x8100, 0x8200); // a zero return address: the outermost frame, nothing to name
+        m.memory.write32(0x8104, 0);
+        m.cpu.reg[Cpu.EBP] = 0x8100;
+        profile.sample();
+        assertEquals(4, profile.inclusiveSamples("leaf"));
         assertEquals(1, profile.inclusiveSamples("middle"));
         assertEquals(0, profile.inclusiveSamples("outer"));
+        assertEquals(0, profile.inclusiveSamples("00000000-000000ff"));
     }
 }
