@@ -21,7 +21,9 @@ import org.x86play.mmu.MmuStats;
  * are added to {@code cpu.instructions}/{@code tsc} in bulk: before a block's last instruction (the only
  * place for port I/O or RDTSC), at the end of a block, and before every MMIO access (device time).
  * A write into the running block (even by the instruction just executed) clears {@link Block#valid} and the
- * block ends after that instruction.
+ * block ends after that instruction. Between blocks, the successor comes from the block's links, else the
+ * indirect-target cache, else {@link #enter}; links and cache entries are reused only when TLB-validated or
+ * stamped with the run's context generation ({@link #generation}).
  * <p>
  * {@link #step()} retires exactly one instruction (trace, single-step, interrupt shadow, tests); it keeps a
  * cursor into the current block that is only followed while EIP, CS base/limit/attributes, CPL and the TLB

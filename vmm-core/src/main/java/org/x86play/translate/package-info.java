@@ -16,9 +16,10 @@
  *       that would is interpreted). Hash table keyed by physical address (backing-store index) and the CS D
  *       bit, the only mode input of the decoder. Coherence by write-watching code pages with a 128-byte-chunk
  *       bitmap per page and byte-exact invalidation; pages rewritten too often are interpreted.</li>
- *   <li>Remaps and aliases need no invalidation: every block entry translates CS:EIP through the MMU; block
- *       chaining (successor links) is only followed inside the linear page of the last MMU translation,
- *       with no TLB flush or INVLPG since.</li>
+ *   <li>Remaps and aliases need no invalidation: a block entry either translates CS:EIP through the MMU, or
+ *       reuses a successor link or the indirect-target cache (linear address to block: returns, indirect
+ *       jumps) only where the current TLB maps that address to the block's first byte, or the link was
+ *       checked in the same context generation (CS, CPL, MMU translation epoch unchanged).</li>
  *   <li>{@link org.x86play.translate.CacheStats} and {@link org.x86play.translate.ExecStats}: counters.</li>
  * </ul>
  */
