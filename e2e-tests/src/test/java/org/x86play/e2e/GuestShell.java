@@ -20,11 +20,11 @@ final class GuestShell {
      * {@code echo $((6*7))} into the terminal and expects {@code 42} on a line of its own; then checks the
      * download and stats panels and takes a screenshot. Returns the boot time.
      */
-    static Duration awaitShellAndCompute(PlaygroundPage p, Duration bootLimit, String screenshotName) throws Exception {
-        Duration left = bootLimit.minus(p.sinceBoot());
-        p.waitForSerial(SHELL_PROMPT, left.isNegative() ? Duration.ofSeconds(1) : left, "shell prompt");
-        Duration boot = p.sinceBoot();
-        System.err.printf("e2e: %s booted to the shell in %.1f s%n", p.target(), boot.toMillis() / 1000.0);
+    static Duration awaitShellAndCompute(BootedPlaygrounds booted, PlaygroundPage p, Duration bootLimit,
+            String screenshotName) throws Exception {
+        Duration boot = booted.awaitShell(p, bootLimit);
+        System.err.printf("e2e: %s reached the shell prompt %.0f s after the Boot click%n", p.target(),
+                boot.toMillis() / 1000.0);
 
         p.typeLineInTerminal("echo $((6*7))");
         // The typed line is echoed as "echo $((6*7))"; only the shell's arithmetic prints 42 alone on a line.

@@ -26,6 +26,6 @@ class JsFallbackPlaygroundTest {
         PlaygroundPage page = booted.js;
         assertEquals("js", page.target());
         assertTrue(page.page.locator("#target").textContent().startsWith("JS (forced"), "status line");
-        GuestShell.awaitShellAndCompute(page, BOOT_LIMIT, "boot-js");
+        GuestShell.awaitShellAndCompute(booted, page, BOOT_LIMIT, "boot-js");
     }
 }

@@ -24,6 +24,8 @@ final class PlaygroundPage implements AutoCloseable {
     private final List<String> console = new ArrayList<>();
     /** System.nanoTime() of the Boot click, 0 before. */
     long bootClickedNanos;
+    /** Time from the Boot click until the shell prompt was first seen, null before. */
+    Duration shellSeenAfter;
 
     private PlaygroundPage(TestBed bed, BrowserContext context, Page page) {
         this.bed = bed;
@@ -95,6 +97,30 @@ final class PlaygroundPage implements AutoCloseable {
             throw failure("no " + what + " on COM1 within " + timeout.toSeconds() + " s");
         }
         if (!"ok".equals(outcome)) throw failure("waiting for " + what + ", the machine went to " + outcome);
+    }
+
+    /**
+     * Looks once whether the serial output matches {@code regex}; fails if the machine stopped or the page
+     * reports an error.
+     */
+    boolean serialMatches(String regex, String what) {
+        Object outcome = page.evaluate("([re]) => {"
+                + " const p = window.playground;"
+                + " if (p.state === 'error' || p.state === 'stopped') return p.state + ': ' + (p.error || p.reason);"
+                + " return new RegExp(re).test(p.serialText()) ? 'ok' : false; }", List.of(regex));
+        if (Boolean.FALSE.equals(outcome)) return false;
+        if (!"ok".equals(outcome)) throw failure("waiting for " + what + ", the machine went to " + outcome);
+        return true;
+    }
+
+    /** Like {@link #serialMatches} but never fails: false when the page is in trouble. */
+    boolean serialMatchesQuietly(String regex) {
+        try {
+            return Boolean.TRUE.equals(page.evaluate("([re]) => new RegExp(re).test(window.playground.serialText())",
+                    List.of(regex)));
+        } catch (PlaywrightException e) {
+            return false;
+        }
     }
 
     /** Waits until the machine state (as the page shows it) is {@code state}. */

@@ -32,11 +32,13 @@ class WasmGcPlaygroundTest {
     static final Duration BOOT_LIMIT = Duration.ofMinutes(15);
     static final double PAUSE_LIMIT_MS = 500;
 
+    BootedPlaygrounds booted;
     PlaygroundPage page;
     boolean shellReady;
 
     @BeforeAll
     void bootStarted(BootedPlaygrounds booted) {
+        this.booted = booted;
         page = booted.wasmGc;
     }
 
@@ -45,7 +47,7 @@ class WasmGcPlaygroundTest {
     void chromiumGetsTheWasmGcCoreWhichBootsLinuxToAShellThatComputes() throws Exception {
         assertEquals("wasm-gc", page.target(), "feature detection in Chromium");
         assertTrue(page.page.locator("#target").textContent().startsWith("WasmGC"), "status line names the target");
-        GuestShell.awaitShellAndCompute(page, BOOT_LIMIT, "boot-wasm-gc");
+        GuestShell.awaitShellAndCompute(booted, page, BOOT_LIMIT, "boot-wasm-gc");
         shellReady = true;
     }
 

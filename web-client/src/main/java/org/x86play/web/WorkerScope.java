@@ -28,11 +28,13 @@ final class WorkerScope {
     static native void onMessage(MessageListener listener);
 
     /**
-     * Calls {@code callback(token)} after {@code ms}; below 1 ms through a MessageChannel, which (unlike a
-     * chain of setTimeout(0)) is not clamped to 4 ms, and still lets queued page messages run first.
+     * Calls {@code callback(token)} after {@code ms}. A wait goes to setTimeout rounded up to whole ms
+     * (setTimeout truncates: a 3.9 ms wait would wake 0.9 ms early and then spin on sub-ms waits until the
+     * guest's timer is due). No wait (0) goes through a MessageChannel, which, unlike a chain of
+     * setTimeout(0), is not clamped to 4 ms and still lets queued page messages run first.
      */
     @JSBody(params = {"callback", "token", "ms"}, script = ""
-            + "if (ms >= 1) { setTimeout(function() { callback(token); }, ms); return; }"
+            + "if (ms > 0) { setTimeout(function() { callback(token); }, Math.ceil(ms)); return; }"
             + "var q = self.x86playTicks;"
             + "if (!q) {"
             + "  q = self.x86playTicks = { channel: new MessageChannel(), pending: [] };"
