@@ -20,6 +20,9 @@ public final class LinuxBootLoader {
             LOADFLAGS = 0x211, CODE32_START = 0x214, RAMDISK_IMAGE = 0x218, RAMDISK_SIZE = 0x21C,
             CMD_LINE_PTR = 0x228, INITRD_ADDR_MAX = 0x22C, CMDLINE_SIZE = 0x238,
             ALT_MEM_K = 0x1E0, E820_ENTRIES = 0x1E8, E820_TABLE = 0x2D0;
+    /** struct screen_info at the start of boot_params (include/uapi/linux/screen_info.h). */
+    static final int VIDEO_MODE = 0x06, VIDEO_COLS = 0x07, VIDEO_EGA_BX = 0x0A, VIDEO_LINES = 0x0E,
+            VIDEO_IS_VGA = 0x0F, VIDEO_POINTS = 0x10;
     static final int LOADED_HIGH = 0x01, MIN_VERSION = 0x0206, MAX_E820 = 128;
     static final int E820_RAM = 1, E820_RESERVED = 2;
     /** Conventional memory ends where the EBDA would start (PC convention). */
@@ -90,6 +93,7 @@ public final class LinuxBootLoader {
         n = e820(params, n, LOW_RAM_TOP, KERNEL_BASE - LOW_RAM_TOP, E820_RESERVED);
         n = e820(params, n, KERNEL_BASE, ramTop - KERNEL_BASE, E820_RAM);
         params[E820_ENTRIES] = (byte) n;
+        describeTextScreen(params);
 
         // Everything validated: now write memory.
         memory.load(KERNEL_BASE, bzImage, l.setupBytes, l.kernelBytes);
@@ -100,6 +104,20 @@ public final class LinuxBootLoader {
         memory.load(CMDLINE, cmdz, 0, cmdz.length);
         enter(u32(bzImage, CODE32_START));
         return l;
+    }
+
+    /**
+     * What a BIOS-based loader would have found with int 10h: colour text mode 3, 80x25, a VGA with an
+     * 8x16 font. Without it {@code screen_info} stays zero and Linux's VGA console (vgacon) does not start,
+     * so {@code console=tty0} would show nothing on the screen; our VGA powers up in that mode.
+     */
+    private static void describeTextScreen(byte[] params) {
+        params[VIDEO_MODE] = 3;
+        params[VIDEO_COLS] = 80;
+        params[VIDEO_LINES] = 25;
+        params[VIDEO_IS_VGA] = 1;
+        params[VIDEO_EGA_BX] = 3;     // int 10h AH=12h BL=10h answer: BH=0 colour, BL=3 256 KiB (not 0x10: no CGA)
+        params[VIDEO_POINTS] = 16;
     }
 
     /**

@@ -63,6 +63,12 @@ class LinuxBootLoaderTest {
         assertEquals(RAM - 0x100000, mem.read32(e + 8));
         assertEquals(1, mem.read32(e + 16));
         assertEquals(2, mem.read32(bp + 0x2D0 + 20 + 16), "legacy hole reserved");
+        // screen_info: colour text mode 3, 80x25 on a VGA, so the kernel's VGA console starts
+        assertEquals(3, mem.read8(bp + 0x06), "orig_video_mode");
+        assertEquals(80, mem.read8(bp + 0x07), "orig_video_cols");
+        assertEquals(25, mem.read8(bp + 0x0E), "orig_video_lines");
+        assertEquals(1, mem.read8(bp + 0x0F), "orig_video_isVGA");
+        assertNotEquals(0x10, mem.read8(bp + 0x0A), "orig_video_ega_bx low byte: not CGA");
 
         assertEquals(0x100000, cpu.eip);
         assertEquals(bp, cpu.reg[Cpu.ESI]);
