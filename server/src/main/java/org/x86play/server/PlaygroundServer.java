@@ -113,6 +113,7 @@ public final class PlaygroundServer implements AutoCloseable {
     }
 
     private static void jsonIfBare(Context ctx, String message) {
+        if (Boolean.TRUE.equals(ctx.attribute(JsonErrors.SENT))) return;   // a handler's own JSON error
         String body = ctx.result();
         if (body == null || body.isEmpty() || !"application/json".equals(ctx.contentType())) {
             JsonErrors.send(ctx, ctx.statusCode(), message);
