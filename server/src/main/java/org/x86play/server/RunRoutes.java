@@ -45,6 +45,8 @@ import org.x86play.snapshot.SnapshotFormatException;
 final class RunRoutes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunRoutes.class);
     static final int MAX_INPUT = 64 << 10, MAX_UNTIL = 1024;
+    /** Room for the largest input after JSON escaping (up to 6 bytes per character) and the other fields. */
+    static final int MAX_BODY = 6 * MAX_INPUT + (16 << 10);
     private static final Set<String> FIELDS = Set.of("image", "snapshot", "input", "until", "maxInstructions", "timeoutMs");
 
     private final ImageCatalog catalog;
@@ -75,8 +77,17 @@ final class RunRoutes implements AutoCloseable {
 
     void run(Context ctx) throws IOException, InterruptedException {
         JsonNode req;
+        if (ctx.req().getContentLengthLong() > MAX_BODY) {
+            JsonErrors.send(ctx, 413, "a run request is at most " + MAX_BODY + " bytes of JSON");
+            return;
+        }
+        byte[] raw = ctx.bodyInputStream().readNBytes(MAX_BODY + 1);
+        if (raw.length > MAX_BODY) {
+            JsonErrors.send(ctx, 413, "a run request is at most " + MAX_BODY + " bytes of JSON");
+            return;
+        }
         try {
-            req = JsonErrors.JSON.readTree(ctx.bodyInputStream());
+            req = JsonErrors.JSON.readTree(raw);
         } catch (IOException e) {
             JsonErrors.send(ctx, 400, "the body is not JSON: " + firstLine(e.getMessage()));
             return;

@@ -78,7 +78,14 @@ final class SnapshotRoutes {
                 JsonErrors.send(ctx, 400, "parent is not a snapshot id");
                 return;
             }
-            if (store.find(parent).isEmpty()) {
+            Optional<SnapshotRecord> p;
+            try {
+                p = store.find(parent);
+            } catch (IOException e) {
+                storeFailed(ctx, "parent " + parent, e);
+                return;
+            }
+            if (p.isEmpty()) {
                 JsonErrors.send(ctx, 404, "parent snapshot " + parent + " does not exist");
                 return;
             }
@@ -101,7 +108,13 @@ final class SnapshotRoutes {
                 JsonErrors.send(ctx, 400, "not a valid snapshot: " + e.getMessage());
                 return;
             }
-            SnapshotRecord r = store.put(data, new SnapshotInfo(title, parent, summary(parsed)));
+            SnapshotRecord r;
+            try {
+                r = store.put(data, new SnapshotInfo(title, parent, summary(parsed)));
+            } catch (IOException e) {
+                storeFailed(ctx, "upload", e);   // the store's commit protocol leaves nothing visible
+                return;
+            }
             String url = "/s/" + r.id();
             ctx.status(201);
             ctx.header("Location", url);
@@ -151,7 +164,7 @@ final class SnapshotRoutes {
         return m;
     }
 
-    void download(Context ctx) throws IOException {
+    void download(Context ctx) {
         Optional<SnapshotRecord> found = find(ctx);
         if (found.isEmpty()) return;
         SnapshotRecord r = found.get();
@@ -189,7 +202,7 @@ final class SnapshotRoutes {
         if (get) ctx.result(data);
     }
 
-    void meta(Context ctx) throws IOException {
+    void meta(Context ctx) {
         Optional<SnapshotRecord> found = find(ctx);
         if (found.isEmpty()) return;
         SnapshotRecord r = found.get();
@@ -207,12 +220,25 @@ final class SnapshotRoutes {
         ctx.json(m);
     }
 
-    /** The record named by the {@code id} path parameter, or empty after a 404. */
-    private Optional<SnapshotRecord> find(Context ctx) throws IOException {
+    /** The record named by the {@code id} path parameter, or empty after a 404 (or a 503 when the store fails). */
+    private Optional<SnapshotRecord> find(Context ctx) {
         String id = ctx.pathParam("id");
-        Optional<SnapshotRecord> r = SnapshotIds.isWellFormed(id) ? store.find(id) : Optional.empty();
+        Optional<SnapshotRecord> r;
+        try {
+            r = SnapshotIds.isWellFormed(id) ? store.find(id) : Optional.empty();
+        } catch (IOException e) {
+            storeFailed(ctx, id, e);
+            return Optional.empty();
+        }
         if (r.isEmpty()) JsonErrors.send(ctx, 404, "no snapshot " + (SnapshotIds.isWellFormed(id) ? id : "with that id"));
         return r;
+    }
+
+    /** The store (disk, bucket) failed: logged with the cause, 503 to the client (the request itself was fine). */
+    private static void storeFailed(Context ctx, String what, IOException e) {
+        LOG.error("snapshot store failed ({})", what, e);
+        ctx.header("Retry-After", "30");
+        JsonErrors.send(ctx, 503, "the snapshot store is unavailable right now; try again later");
     }
 
     /** The stored bytes, or null after an error answer (a store whose content no longer checks out). */
@@ -220,8 +246,7 @@ final class SnapshotRoutes {
         try {
             return store.read(r);
         } catch (IOException e) {
-            LOG.error("snapshot {} cannot be read", r.id(), e);
-            JsonErrors.send(ctx, 503, "snapshot " + r.id() + " cannot be read from the store right now");
+            storeFailed(ctx, r.id(), e);
             return null;
         }
     }

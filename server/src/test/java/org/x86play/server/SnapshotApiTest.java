@@ -219,4 +219,30 @@ class SnapshotApiTest {
             assertTrue(json(r).get("error").asText().contains("does not offer"), new String(r.body(), StandardCharsets.UTF_8));
         }
     }
+
+    @Test
+    void aFailingStoreIsA503AndARunRequestHasASizeLimit() throws Exception {
+        org.x86play.server.snapshots.BlobStore broken = new org.x86play.server.snapshots.BlobStore() {
+            @Override public void put(String key, byte[] data) throws IOException { throw new IOException("disk full"); }
+            @Override public byte[] get(String key) throws IOException { throw new IOException("disk gone"); }
+            @Override public boolean exists(String key) throws IOException { throw new IOException("disk gone"); }
+            @Override public long count(String prefix) throws IOException { throw new IOException("disk gone"); }
+        };
+        try (PlaygroundServer s = PlaygroundServer.start(ServerConfig.defaults().withPort(0).withImageDirs(List.of())
+                .withSnapshotStore(new ChunkedSnapshotStore(broken)))) {
+            String base = "http://127.0.0.1:" + s.port();
+            HttpResponse<byte[]> up = send(HttpRequest.newBuilder(URI.create(base + "/api/snapshots")).POST(HttpRequest.BodyPublishers.ofByteArray(snap.data())));
+            assertEquals(503, up.statusCode());
+            assertTrue(json(up).get("error").asText().contains("unavailable"));
+            for (String path : new String[] {"/api/snapshots/" + SnapshotIds.newId(), "/api/snapshots/" + SnapshotIds.newId() + "/meta"}) {
+                assertEquals(503, send(HttpRequest.newBuilder(URI.create(base + path))).statusCode(), path);
+            }
+            assertEquals(503, send(HttpRequest.newBuilder(URI.create(base + "/api/runs"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"snapshot\": \"" + SnapshotIds.newId() + "\"}"))).statusCode());
+        }
+        byte[] huge = ("{\"snapshot\": \"x\", \"input\": \"" + "a".repeat(RunRoutes.MAX_BODY) + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertEquals(413, post("/api/runs", huge).statusCode());
+        assertEquals(400, post("/api/runs", ("{\"snapshot\": \"x\", \"input\": \"" + "a".repeat(RunRoutes.MAX_INPUT + 1) + "\"}")
+                .getBytes(StandardCharsets.UTF_8)).statusCode());
+    }
 }
