@@ -47,7 +47,7 @@ final class RunCommand {
      * mode and POST listener; null (after a message) when the JVM has too little heap for the RAM.
      */
     Machine build(RunOptions o) throws UsageException {
-        Snapshot snapshot = o.snapshot != null ? openSnapshot(o) : null;
+        Snapshot snapshot = o.snapshot != null || o.snapshotData != null ? openSnapshot(o) : null;
         byte[] image;
         byte[] initrd = null;
         if (o.bios != null) {
@@ -177,7 +177,7 @@ final class RunCommand {
     private static Snapshot openSnapshot(RunOptions o) throws UsageException {
         Snapshot s;
         try {
-            s = Snapshot.parse(read(Paths.get(o.snapshot), MAX_SNAPSHOT, "snapshot"));
+            s = Snapshot.parse(o.snapshotData != null ? o.snapshotData : read(Paths.get(o.snapshot), MAX_SNAPSHOT, "snapshot"));
         } catch (SnapshotFormatException e) {
             throw new UsageException(o.snapshot + ": " + e.getMessage());
         }
@@ -208,6 +208,10 @@ final class RunCommand {
     }
 
     private static String recorded(RunOptions o, String path, byte[] sha, String what, String option) throws UsageException {
+        if (!o.recordedPathsAllowed) {
+            throw new UsageException("the snapshot needs the " + what + " image with SHA-256 " + (sha == null ? "?" : Sha256.hex(sha))
+                    + ", which this server does not offer");
+        }
         if (path.isEmpty() || !Files.isRegularFile(Paths.get(path))) {
             throw new UsageException(o.snapshot + ": needs the " + what + " image with SHA-256 " + (sha == null ? "?" : Sha256.hex(sha))
                     + (path.isEmpty() ? "" : " (it was " + path + ")") + "; give it with " + option + " FILE");

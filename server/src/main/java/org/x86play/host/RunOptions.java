@@ -36,6 +36,13 @@ public final class RunOptions {
     public boolean stats;
     /** Resume from this snapshot file (images from --kernel/--initrd/--bios/--multiboot, else where the snapshot says they were). */
     public String snapshot;
+    /** The snapshot's bytes, when they come from memory (the server's runner) rather than the file {@link #snapshot}. */
+    public byte[] snapshotData;
+    /**
+     * Whether a snapshot may name where its guest images are (true for the command line). The server's runner sets
+     * false: an uploaded snapshot must never make the host read a file it names; the images come from the catalog.
+     */
+    public boolean recordedPathsAllowed = true;
     /** Write a snapshot here when the run stops at --until, --max-instructions, --timeout or Ctrl-C. */
     public String saveSnapshot;
     /** --mem was given explicitly. */

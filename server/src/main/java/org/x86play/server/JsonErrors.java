@@ -11,7 +11,11 @@ final class JsonErrors {
 
     private JsonErrors() {}
 
+    /** Request attribute set by {@link #send}: the answer is already a JSON error (the error pages keep it). */
+    static final String SENT = "x86play.jsonErrorSent";
+
     static void send(Context ctx, int status, String message) {
+        ctx.attribute(SENT, Boolean.TRUE);
         ctx.status(status);
         ctx.contentType("application/json");
         ctx.header("Cache-Control", "no-store");

@@ -6,9 +6,14 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.x86play.server.snapshots.ChunkedSnapshotStore;
+import org.x86play.server.snapshots.LocalBlobStore;
+import org.x86play.server.snapshots.SnapshotStore;
 
 /**
  * The HTTP server of the browser playground (Javalin 7 on Jetty 12):
@@ -16,7 +21,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /}, {@code /app.js}, {@code /client/...}, {@code /vendor/xterm/...}: classpath resources under
  *   {@code web/} (the page from static/, the TeaVM outputs from the web-client jar, xterm.js from npm);</li>
  *   <li>{@code GET /api/images}: the image catalog as JSON;</li>
- *   <li>{@code GET|HEAD /images/{id}/{file}}: catalog files with ranges and validators ({@link ImageFileHandler}).</li>
+ *   <li>{@code GET|HEAD /images/{id}/{file}}: catalog files with ranges and validators ({@link ImageFileHandler});</li>
+ *   <li>{@code POST /api/snapshots}, {@code GET /api/snapshots/{id}[/meta]}, {@code GET /s/{id}}: share links
+ *   ({@link SnapshotRoutes});</li>
+ *   <li>{@code POST /api/runs}: the native runner ({@link RunRoutes}).</li>
  * </ul>
  * Every error answer is JSON {@code {"error": "..."}}.
  */
@@ -27,10 +35,14 @@ public final class PlaygroundServer implements AutoCloseable {
 
     private final Javalin app;
     private final String host;
+    private final SnapshotStore store;
+    private final RunRoutes runs;
 
-    private PlaygroundServer(Javalin app, String host) {
+    private PlaygroundServer(Javalin app, String host, SnapshotStore store, RunRoutes runs) {
         this.app = app;
         this.host = host;
+        this.store = store;
+        this.runs = runs;
     }
 
     /** Reads the image catalog (hashing its files), then binds and starts serving. */
@@ -38,6 +50,15 @@ public final class PlaygroundServer implements AutoCloseable {
         ImageCatalog catalog = new ImageCatalog(ImageDirectories.load(config.imageDirs()));
         ImageFileHandler images = new ImageFileHandler(catalog);
         ObjectMapper json = JsonErrors.JSON;
+        SnapshotStore store = config.snapshotStore();
+        if (store == null) {
+            Path dir = Files.createTempDirectory("x86play-snapshots");
+            LOG.warn("no snapshot store configured: shared snapshots are kept in {} (temporary)", dir);
+            store = new ChunkedSnapshotStore(LocalBlobStore.open(dir));
+        }
+        SnapshotRoutes snapshots = new SnapshotRoutes(store, config.maxUploadBytes());
+        RunRoutes runs = new RunRoutes(catalog, store, config.runnerLimits(), config.runnerImages());
+        byte[] sharePage = SnapshotRoutes.sharePage();
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -61,6 +82,17 @@ public final class PlaygroundServer implements AutoCloseable {
             });
             cfg.routes.get("/images/{id}/{file}", images::handle);
             cfg.routes.head("/images/{id}/{file}", images::handle);
+            cfg.routes.post("/api/snapshots", snapshots::upload);
+            cfg.routes.get("/api/snapshots/{id}", snapshots::download);
+            cfg.routes.head("/api/snapshots/{id}", snapshots::download);
+            cfg.routes.get("/api/snapshots/{id}/meta", snapshots::meta);
+            cfg.routes.post("/api/runs", runs::run);
+            cfg.routes.get("/s/{id}", ctx -> {
+                // The page reads the id from its path and fetches /api/snapshots/{id} itself.
+                ctx.header("Cache-Control", STATIC_CACHE_CONTROL);
+                ctx.contentType("text/html; charset=utf-8");
+                ctx.result(sharePage);
+            });
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> JsonErrors.send(ctx, e.getStatus(), e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
@@ -74,12 +106,14 @@ public final class PlaygroundServer implements AutoCloseable {
             app.start();
         } catch (RuntimeException e) {
             app.stop();
+            runs.close();
             throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e), e);
         }
-        return new PlaygroundServer(app, config.host());
+        return new PlaygroundServer(app, config.host(), store, runs);
     }
 
     private static void jsonIfBare(Context ctx, String message) {
+        if (Boolean.TRUE.equals(ctx.attribute(JsonErrors.SENT))) return;   // a handler's own JSON error
         String body = ctx.result();
         if (body == null || body.isEmpty() || !"application/json".equals(ctx.contentType())) {
             JsonErrors.send(ctx, ctx.statusCode(), message);
@@ -103,8 +137,12 @@ public final class PlaygroundServer implements AutoCloseable {
         return "http://" + h + ":" + port() + "/";
     }
 
+    /** Where this server keeps shared snapshots. */
+    public SnapshotStore snapshotStore() { return store; }
+
     @Override
     public void close() {
         app.stop();
+        runs.close();
     }
 }

@@ -102,6 +102,8 @@ class VmmMainTest {
             {"serve", "--bind", " "}, {"--bind needs an address"},
             {"serve", "--images", "/nonexistent/images"}, {"--images /nonexistent/images: no such directory"},
             {"serve", "--frob"}, {"unknown serve option --frob"},
+            {"serve", "--s3-endpoint", "http://127.0.0.1:1"}, {"--s3-endpoint and --s3-bucket go together"},
+            {"serve", "--max-upload", "0"}, {"--max-upload must be between 1 and 2047"},
             {"serve", "now"}, {"unexpected argument 'now'"},
         };
         for (int i = 0; i < cases.length; i += 2) {
