@@ -112,7 +112,11 @@ public final class WorkerMain {
             token++;
             sliceQueued = false;
         }
-        WorkerScope.postState(session == null ? "stopped" : running ? "running" : "paused", null);
+        WorkerScope.postState(currentState(), null);
+    }
+
+    private String currentState() {
+        return session == null || finished ? "stopped" : running ? "running" : "paused";
     }
 
     private void resume() {
@@ -122,7 +126,7 @@ public final class WorkerMain {
             stats.start(hostNanos(), session.machine.cpu.instructions);
             schedule(0);
         }
-        WorkerScope.postState(session == null || finished ? "stopped" : running ? "running" : "paused", null);
+        WorkerScope.postState(currentState(), null);
     }
 
     private void serial(String text) {
