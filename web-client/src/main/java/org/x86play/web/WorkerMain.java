@@ -206,7 +206,7 @@ public final class WorkerMain {
         ExecStats e = s.machine.stats();
         CacheStats c = e.cache;
         WorkerScope.postStats(e.instructions, stats.mips(), stats.busyMips(),
-                c == null ? 0 : c.blocksTranslated, c == null ? 0 : c.blockExecutions, c == null ? 0 : c.hitRate(),
+                c == null ? 0 : c.blocksTranslated, c == null ? 0 : c.blockExecutions, c == null ? 0 : c.hitRate() / 100,   // the core gives per cent; the protocol 0..1
                 c == null ? 0 : c.invalCpuWrite, c == null ? 0 : c.invalOtherWrite, c == null ? 0 : c.invalMapChange,
                 c == null ? 0 : c.invalCapacity, unsigned(e.mmu.fastHits) + unsigned(e.mmu.tlbHits),
                 unsigned(e.mmu.tlbMisses), unsigned(e.mmu.tlbFlushes), e.interruptsDelivered,
