@@ -49,7 +49,11 @@ final class BenchCommand {
         static Options parse(String[] args) throws UsageException {
             Options o = new Options();
             if (args.length == 0 || !(args[0].equals("boot") || args[0].equals("compute"))) {
-                throw new UsageException("bench needs 'boot' or 'compute' (see ./vmm help)");
+                if (args.length > 0 && args[0].equals("browser")) {
+                    // Playwright and v86 live in the e2e-tests module; the ./vmm script starts that bench.
+                    throw new UsageException("bench browser runs through the ./vmm script (./vmm bench browser)");
+                }
+                throw new UsageException("bench needs 'boot', 'compute' or 'browser' (see ./vmm help)");
             }
             o.what = args[0];
             o.cacheOff = o.what.equals("boot");   // compute measures the cache-on core by default

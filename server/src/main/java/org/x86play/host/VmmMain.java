@@ -67,7 +67,7 @@ public final class VmmMain {
         }
     }
 
-    static final String SHORT_USAGE = "usage: ./vmm run [options] | ./vmm serve [options] | ./vmm bench boot|compute | ./vmm conformance [options] | ./vmm help";
+    static final String SHORT_USAGE = "usage: ./vmm run [options] | ./vmm serve [options] | ./vmm bench boot|compute|browser | ./vmm conformance [options] | ./vmm help";
 
     static final String HELP = String.join("\n",
             "x86play native runner",
@@ -82,6 +82,11 @@ public final class VmmMain {
             "                                use) to GUEST-READY, or time a shell loop inside it; prints",
             "                                our figures next to QEMU TCG's when qemu-system-i386 is installed",
             "                                (--runs N, --tcache on|off|both, --qemu auto|off, --mem MB)",
+            "  ./vmm bench browser [options] boot it in the playground page in headless Chromium (WasmGC) and",
+            "                                in v86 (npm, installed on first use) in the same browser; prints",
+            "                                browser: seconds= mips= v86_seconds= ratio= (the ./vmm script runs",
+            "                                it from the e2e-tests module: --runs N, --target wasm-gc|js,",
+            "                                --v86 on|off, --timeout S)",
             "  ./vmm conformance [options]   run the conformance suites and print the report",
             "                                (--only singlestep286|host-diff|baremetal, --seed N, --cases N, --verbose)",
             "  ./vmm help                    this text",
