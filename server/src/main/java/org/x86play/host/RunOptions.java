@@ -50,16 +50,7 @@ public final class RunOptions {
 
     public static RunOptions parse(String[] args) throws UsageException {
         RunOptions o = new RunOptions();
-        List<String> a = new ArrayList<>();
-        for (String s : args) {
-            int eq = s.indexOf('=');
-            if (s.startsWith("--") && eq > 2) {
-                a.add(s.substring(0, eq));
-                a.add(s.substring(eq + 1));
-            } else {
-                a.add(s);
-            }
-        }
+        List<String> a = splitEquals(args);
         for (int i = 0; i < a.size(); i++) {
             String opt = a.get(i);
             switch (opt) {
@@ -148,7 +139,23 @@ public final class RunOptions {
         return o;
     }
 
-    private static String value(List<String> a, int i) throws UsageException {
+    /** The arguments with every {@code --opt=VALUE} split into {@code --opt}, {@code VALUE}. */
+    static List<String> splitEquals(String[] args) {
+        List<String> a = new ArrayList<>();
+        for (String s : args) {
+            int eq = s.indexOf('=');
+            if (s.startsWith("--") && eq > 2) {
+                a.add(s.substring(0, eq));
+                a.add(s.substring(eq + 1));
+            } else {
+                a.add(s);
+            }
+        }
+        return a;
+    }
+
+    /** The value after option {@code a[i]}, or a usage error when it is missing. */
+    static String value(List<String> a, int i) throws UsageException {
         if (i + 1 >= a.size()) throw new UsageException(a.get(i) + " needs a value");
         return a.get(i + 1);
     }

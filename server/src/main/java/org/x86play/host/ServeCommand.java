@@ -40,16 +40,7 @@ final class ServeCommand {
 
         static Options parse(String[] args) throws UsageException {
             Options o = new Options();
-            List<String> a = new ArrayList<>();
-            for (String s : args) {
-                int eq = s.indexOf('=');
-                if (s.startsWith("--") && eq > 2) {
-                    a.add(s.substring(0, eq));
-                    a.add(s.substring(eq + 1));
-                } else {
-                    a.add(s);
-                }
-            }
+            List<String> a = RunOptions.splitEquals(args);
             for (int i = 0; i < a.size(); i++) {
                 String opt = a.get(i);
                 switch (opt) {
@@ -96,8 +87,7 @@ final class ServeCommand {
         }
 
         private static String value(List<String> a, int i) throws UsageException {
-            if (i + 1 >= a.size()) throw new UsageException(a.get(i) + " needs a value");
-            return a.get(i + 1);
+            return RunOptions.value(a, i);
         }
     }
 
