@@ -177,7 +177,10 @@ final class RunCommand {
     private static Snapshot openSnapshot(RunOptions o) throws UsageException {
         Snapshot s;
         try {
-            s = Snapshot.parse(o.snapshotData != null ? o.snapshotData : read(Paths.get(o.snapshot), MAX_SNAPSHOT, "snapshot"));
+            byte[] bytes = o.snapshotData != null ? o.snapshotData
+                    : SnapshotSource.isUrl(o.snapshot) ? SnapshotSource.fetch(o.snapshot, MAX_SNAPSHOT)
+                    : read(Paths.get(o.snapshot), MAX_SNAPSHOT, "snapshot");
+            s = Snapshot.parse(bytes);
         } catch (SnapshotFormatException e) {
             throw new UsageException(o.snapshot + ": " + e.getMessage());
         }

@@ -44,6 +44,37 @@ class SnapshotCommandTest {
     }
 
     @Test
+    void snapshotComesFromAShareLinkOrItsApiAddress() throws Exception {
+        int status = vmm("run", "--bios", "hello", "--clock", "virtual");
+        String whole = stdout;
+        Path snap = dir.resolve("url.snap");
+        vmm("run", "--bios", "hello", "--clock", "virtual", "--max-instructions", "300", "--save-snapshot", snap.toString());
+        String first = stdout;
+        byte[] bytes = Files.readAllBytes(snap);
+        // Stands in for the playground server: only /api/snapshots/abc exists.
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
+        http.createContext("/", ex -> {
+            boolean known = ex.getRequestURI().getPath().equals("/api/snapshots/abc");
+            ex.sendResponseHeaders(known ? 200 : 404, known ? bytes.length : -1);
+            if (known) ex.getResponseBody().write(bytes);
+            ex.close();
+        });
+        http.start();
+        try {
+            String base = "http://127.0.0.1:" + http.getAddress().getPort();
+            for (String url : new String[] {base + "/s/abc", base + "/api/snapshots/abc"}) {
+                assertEquals(status, vmm("run", "--snapshot", url, "--clock", "virtual"), url + ": " + stderr);
+                assertEquals(whole, first + stdout, url);
+            }
+            assertEquals(ExitStatus.USAGE, vmm("run", "--snapshot", base + "/s/nope"));
+            assertTrue(stderr.contains("answered 404"), stderr);
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
     void badSnapshotsAndOptionsGetClearErrors() throws Exception {
         Path junk = dir.resolve("junk.snap");
         Files.write(junk, "this file is not a snapshot, it is just some text".getBytes(StandardCharsets.US_ASCII));
