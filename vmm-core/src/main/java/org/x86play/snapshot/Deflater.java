@@ -453,6 +453,14 @@ public final class Deflater {
         for (int k = 0; k < m; k++) lens[hKeys[k] & 511] = hDepth[k];
     }
 
+    /** The code lengths the encoder would use for {@code freq} (2..286 symbols, each below 2^22); for tests. */
+    static int[] codeLengths(int[] freq, int maxBits) {
+        if (freq.length < 2 || freq.length > LITLEN_CODES) throw new IllegalArgumentException("symbols: " + freq.length);
+        int[] lens = new int[freq.length];
+        new Deflater(new byte[0], 0, 0).buildLengths(freq, freq.length, maxBits, lens);
+        return lens;
+    }
+
     /** Canonical codes (§3.2.2) for the lengths, bit-reversed since the writer sends the low bit first. */
     private static void canonicalCodes(int[] lens, int count, int[] codes) {
         int[] blCount = new int[16], nextCode = new int[16];

@@ -198,6 +198,88 @@ class DeflaterTest {
     }
 
     @Test
+    void lengthLimitedCodesAreCompleteAndNearOptimal() {
+        Random rnd = new Random(21);
+        int worst = 0;
+        double worstExcess = 0;
+        for (int round = 0; round < 400; round++) {
+            int symbols = round % 3 == 0 ? 19 : round % 3 == 1 ? 30 : 286;
+            int maxBits = symbols == 19 ? 7 : 15;
+            int[] freq = new int[symbols];
+            int kind = round % 5;
+            for (int s = 0; s < symbols; s++) {
+                if (kind == 0) freq[s] = rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(1000);
+                else if (kind == 1) freq[s] = s < 32 ? (int) Math.min(1 << 21, Math.round(Math.pow(1.618, s))) : 0;   // Fibonacci-like
+                else if (kind == 2) freq[s] = rnd.nextInt(4) == 0 ? 1 << rnd.nextInt(21) : 0;                          // wildly skewed
+                else if (kind == 3) freq[s] = s == round % symbols ? 1 + rnd.nextInt(100) : 0;                        // one symbol
+                else freq[s] = 0;                                                                                        // none
+            }
+            int[] len = Deflater.codeLengths(freq, maxBits);
+            long kraft = 0;
+            int coded = 0;
+            for (int s = 0; s < symbols; s++) {
+                assertTrue(len[s] >= 0 && len[s] <= maxBits, "round " + round + ": length " + len[s]);
+                if (freq[s] > 0) assertTrue(len[s] > 0, "round " + round + ": used symbol " + s + " has no code");
+                if (len[s] > 0) {
+                    kraft += 1L << (maxBits - len[s]);
+                    coded++;
+                }
+            }
+            assertTrue(coded >= 2, "round " + round + ": at least two codes");
+            assertEquals(1L << maxBits, kraft, "round " + round + ": the code is complete");
+            long ours = 0, best = 0;
+            int[] opt = packageMerge(freq, maxBits);
+            for (int s = 0; s < symbols; s++) {
+                ours += (long) freq[s] * len[s];
+                best += (long) freq[s] * opt[s];
+            }
+            assertTrue(ours >= best, "package-merge is optimal");
+            double excess = best == 0 ? 0 : (double) (ours - best) / best;
+            if (excess > worstExcess) {
+                worstExcess = excess;
+                worst = round;
+            }
+            assertTrue(excess <= 0.03, "round " + round + ": " + ours + " bits against the optimal " + best);
+        }
+        System.out.printf("deflater: length-limited codes at most %.2f%% above optimal (round %d)%n", worstExcess * 100, worst);
+    }
+
+    /** Optimal length-limited code lengths by package-merge (the reference; slow and simple). */
+    private static int[] packageMerge(int[] freq, int maxBits) {
+        int n = freq.length;
+        int[] syms = java.util.stream.IntStream.range(0, n).filter(s -> freq[s] > 0).boxed()
+            .sorted((a, b) -> Integer.compare(freq[a], freq[b])).mapToInt(Integer::intValue).toArray();
+        int[] len = new int[n];
+        if (syms.length < 2) return len;   // nothing to compare: any two codes of length 1 cost the same
+        // An item is (weight, count of each leaf in it).
+        java.util.List<long[]> leaves = new java.util.ArrayList<>();
+        for (int k = 0; k < syms.length; k++) {
+            long[] item = new long[syms.length + 1];
+            item[0] = freq[syms[k]];
+            item[k + 1] = 1;
+            leaves.add(item);
+        }
+        java.util.List<long[]> list = leaves;
+        for (int level = 1; level < maxBits; level++) {
+            java.util.List<long[]> packages = new java.util.ArrayList<>();
+            for (int k = 0; k + 1 < list.size(); k += 2) {
+                long[] a = list.get(k), b = list.get(k + 1), p = new long[a.length];
+                for (int j = 0; j < p.length; j++) p[j] = a[j] + b[j];
+                packages.add(p);
+            }
+            java.util.List<long[]> merged = new java.util.ArrayList<>(leaves);
+            merged.addAll(packages);
+            merged.sort((a, b) -> Long.compare(a[0], b[0]));
+            list = merged;
+        }
+        for (int k = 0; k < 2 * syms.length - 2; k++) {
+            long[] item = list.get(k);
+            for (int j = 0; j < syms.length; j++) len[syms[j]] += (int) item[j + 1];
+        }
+        return len;
+    }
+
+    @Test
     void seededFuzz() throws Exception {
         Random rnd = new Random(12345);
         for (int round = 0; round < 300; round++) {

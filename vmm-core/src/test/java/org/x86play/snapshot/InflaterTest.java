@@ -30,7 +30,7 @@ class InflaterTest {
     }
 
     @Test
-    void portableStoredBlocksReadBackEverywhere() throws Exception {
+    void portableOutputReadsBackEverywhere() throws Exception {
         PortableCompression portable = new PortableCompression();
         Random rnd = new Random(3);
         for (int size : new int[] {0, 1, 65535, 65536, 200_000}) {
