@@ -15,8 +15,8 @@ package org.x86play.snapshot;
  * {@code long}, no allocation per symbol, and every array index in bounds by construction.
  */
 public final class Deflater {
-    private static final int WINDOW = 1 << 15, WMASK = WINDOW - 1;
-    private static final int HASH_BITS = 15, HASH_SIZE = 1 << HASH_BITS;
+    private static final int WINDOW = 1 << 15;
+    private static final int HASH_BITS = 15;
     private static final int MIN_MATCH = 3, MAX_MATCH = 258;
     /** Chain walk bound; a quarter of it when the deferred match is already {@link #GOOD_LENGTH} long. */
     private static final int MAX_CHAIN = 128, GOOD_LENGTH = 8;
@@ -75,11 +75,18 @@ public final class Deflater {
     private byte[] out;
     private int outPos, bitBuf, bitCount;
 
-    private final int[] head = new int[HASH_SIZE], prev = new int[WINDOW];
+    /**
+     * Hash chains: {@code head} the latest position of each hash, {@code prev} the one before of each position
+     * (modulo the window). Both are smaller for short inputs: {@code prev} never needs more entries than the
+     * input has positions.
+     */
+    private final int[] head, prev;
+    private final int hashShift, wmask;
     private int matchDist;
 
     /** The current block: per symbol, a literal byte (dist 0) or a match length and distance. */
-    private final int[] symLit = new int[BLOCK_SYMBOLS], symDist = new int[BLOCK_SYMBOLS];
+    private final int[] symLit, symDist;
+    private final int blockSymbols;
     private int symbols;
     /** Input consumed by the symbols so far, and where the current block's input starts. */
     private int emitted, blockStart;
@@ -101,6 +108,17 @@ public final class Deflater {
         this.base = off;
         this.n = len;
         this.out = new byte[64 + (len >>> 3)];
+        int bits = 8;
+        while (bits < HASH_BITS && (1 << bits) < len) bits++;
+        head = new int[1 << bits];
+        hashShift = 32 - bits;
+        int w = 256;
+        while (w < WINDOW && w < len) w <<= 1;
+        prev = new int[w];
+        wmask = w - 1;
+        blockSymbols = Math.min(BLOCK_SYMBOLS, len + 1);
+        symLit = new int[blockSymbols];
+        symDist = new int[blockSymbols];
     }
 
     /** Compresses {@code data[offset .. offset+length)} to raw DEFLATE. */
@@ -118,14 +136,14 @@ public final class Deflater {
     private int hash(int pos) {
         int p = base + pos;
         int v = (in[p] & 0xFF) | (in[p + 1] & 0xFF) << 8 | (in[p + 2] & 0xFF) << 16;
-        return (v * 0x9E3779B1) >>> (32 - HASH_BITS);
+        return (v * 0x9E3779B1) >>> hashShift;
     }
 
     /** Adds position {@code pos} to its hash chain (positions with fewer than 3 bytes left have none). */
     private void insert(int pos) {
         if (pos + MIN_MATCH > n) return;
         int h = hash(pos);
-        prev[pos & WMASK] = head[h];
+        prev[pos & wmask] = head[h];
         head[h] = pos;
     }
 
@@ -155,7 +173,7 @@ public final class Deflater {
                     if (k >= NICE_LENGTH || k >= maxLen) break;
                 }
             }
-            cand = prev[cand & WMASK];
+            cand = prev[cand & wmask];
         }
         if (bestDist == 0) return 0;
         matchDist = bestDist;
@@ -180,7 +198,7 @@ public final class Deflater {
                 if (len == MIN_MATCH && dist > TOO_FAR) len = 0;
             }
             if (h >= 0) {
-                prev[i & WMASK] = cand;
+                prev[i & wmask] = cand;
                 head[h] = i;
             }
             if (pending) {
@@ -223,7 +241,7 @@ public final class Deflater {
         symDist[symbols] = 0;
         litFreq[b]++;
         emitted++;
-        if (++symbols == BLOCK_SYMBOLS) flushBlock(false);
+        if (++symbols == blockSymbols) flushBlock(false);
     }
 
     private void match(int len, int dist) {
@@ -232,7 +250,7 @@ public final class Deflater {
         litFreq[257 + LENGTH_CODE[len]]++;
         distFreq[distCodeOf(dist)]++;
         emitted += len;
-        if (++symbols == BLOCK_SYMBOLS) flushBlock(false);
+        if (++symbols == blockSymbols) flushBlock(false);
     }
 
     private static int distCodeOf(int dist) {
