@@ -225,6 +225,13 @@ final class RunCommand {
     /** What the machine was built from, with the images identified by SHA-256 (paths recorded as hints). */
     private static MachineConfig describe(RunOptions o, Machine m, byte[] image, byte[] initrd, String cmdline, boolean serialConsole)
             throws UsageException {
+        if (o.kernel != null) {   // the browser build describes its Linux guests the same way (LinuxGuest)
+            MachineConfig c = MachineConfig.linux(m.memory.ramSize(), image, initrd, cmdline, serialConsole);
+            c.postPort = o.postPort;
+            c.kernelPath = Paths.get(o.kernel).toAbsolutePath().toString();
+            if (initrd != null) c.initrdPath = Paths.get(o.initrd).toAbsolutePath().toString();
+            return c;
+        }
         MachineConfig c = new MachineConfig();
         c.memoryBytes = m.memory.ramSize();
         c.platform = MachineConfig.PLATFORM_PC;
@@ -237,13 +244,9 @@ final class RunCommand {
             c.biosSha = Sha256.of(image);
             c.biosPath = GuestImages.resolveBios(o.bios).toAbsolutePath().toString();
         } else {
-            c.boot = o.kernel != null ? MachineConfig.BOOT_LINUX : MachineConfig.BOOT_MULTIBOOT;
+            c.boot = MachineConfig.BOOT_MULTIBOOT;
             c.kernelSha = Sha256.of(image);
-            c.kernelPath = Paths.get(o.kernel != null ? o.kernel : o.multiboot).toAbsolutePath().toString();
-            if (initrd != null) {
-                c.initrdSha = Sha256.of(initrd);
-                c.initrdPath = Paths.get(o.initrd).toAbsolutePath().toString();
-            }
+            c.kernelPath = Paths.get(o.multiboot).toAbsolutePath().toString();
         }
         return c;
     }

@@ -30,6 +30,23 @@ public final class MachineConfig {
 
     public String bootName() { return BOOT_NAMES[boot]; }
 
+    /**
+     * A Linux kernel (and initrd) loaded by the 32-bit boot protocol on the PC platform, with generated ACPI
+     * tables: what {@code ./vmm run --kernel} and the browser build both build. Paths are left empty.
+     */
+    public static MachineConfig linux(int memoryBytes, byte[] kernel, byte[] initrd, String cmdline, boolean firmwareSerialConsole) {
+        MachineConfig c = new MachineConfig();
+        c.memoryBytes = memoryBytes;
+        c.platform = PLATFORM_PC;
+        c.boot = BOOT_LINUX;
+        c.cmdline = cmdline == null ? "" : cmdline;
+        c.kernelSha = Sha256.of(kernel);
+        c.initrdSha = initrd == null ? null : Sha256.of(initrd);
+        c.acpiTables = true;
+        c.firmwareSerialConsole = firmwareSerialConsole;
+        return c;
+    }
+
     void write(StateWriter w) {
         w.i32(memoryBytes).u8(platform).u8(boot).text(cmdline);
         hash(w, kernelSha);

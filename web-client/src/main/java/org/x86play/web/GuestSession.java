@@ -5,6 +5,13 @@ import org.x86play.machine.Machine;
 import org.x86play.machine.PcPlatform;
 import org.x86play.machine.RunLimits;
 import org.x86play.machine.RunResult;
+import org.x86play.snapshot.Compression;
+import org.x86play.snapshot.LinuxGuest;
+import org.x86play.snapshot.MachineConfig;
+import org.x86play.snapshot.PortableCompression;
+import org.x86play.snapshot.Snapshot;
+import org.x86play.snapshot.SnapshotFormatException;
+import org.x86play.snapshot.SnapshotWriter;
 import org.x86play.time.HostTime;
 
 /**
@@ -30,6 +37,11 @@ final class GuestSession {
     /** Guest time lagging host time by more than this is dropped (see the class comment). */
     static final long MAX_LAG_NANOS = 100_000_000L;
 
+    /** Snapshots from the browser are deflated in plain Java (java.util.zip does not exist there). */
+    private static final Compression CODEC = new PortableCompression();
+
+    private final LinuxGuest guest;
+    private SnapshotWriter lastSave;
     final Machine machine;
     final PcPlatform platform;
     final SerialOutputBuffer serialOut = new SerialOutputBuffer();
@@ -58,7 +70,7 @@ final class GuestSession {
     }
 
     /**
-     * A Linux guest, built as {@code ./vmm run --kernel ... --initrd ... --append ...} builds it.
+     * A Linux guest, built as {@code ./vmm run --kernel ... --initrd ... --append ...} builds it ({@link LinuxGuest}).
      * @throws IllegalArgumentException for a bad memory size or an image that is not a bootable bzImage
      * @throws OutOfMemoryError when the host cannot give the guest its RAM
      */
@@ -67,16 +79,53 @@ final class GuestSession {
         if (memMb < 16 || memMb > MAX_MEM_MB) {
             throw new IllegalArgumentException("memMb must be 16.." + MAX_MEM_MB + ", got " + memMb);
         }
-        if (kernel == null || kernel.length == 0) throw new IllegalArgumentException("no kernel image given");
-        Machine m = new Machine(memMb << 20);
-        m.loadLinux(kernel, initrd, cmdline == null ? "" : cmdline);
-        PcPlatform p = new PcPlatform(m, wallClock);
-        p.installAcpiTables();   // no firmware to describe the machine
-        return new GuestSession(m, p, host);
+        return new GuestSession(LinuxGuest.boot(kernel, initrd, cmdline, memMb, wallClock, false), host);
     }
 
-    /** Runs {@code machine} (already loaded, with its {@code platform}) paced to {@code host} time. */
+    /**
+     * The guest of {@code snapshot} (taken here or by {@code ./vmm run --save-snapshot}), rebuilt from the same
+     * kernel and initrd (checked by SHA-256) and resumed where it was.
+     * @throws SnapshotFormatException for a damaged snapshot, one of another kind of machine, other images, or
+     *         more RAM than the browser build allows
+     * @throws OutOfMemoryError when the host cannot give the guest its RAM
+     */
+    static GuestSession resume(byte[] snapshot, byte[] kernel, byte[] initrd, HostTime host, WallClock wallClock)
+            throws SnapshotFormatException {
+        Snapshot s = Snapshot.parse(snapshot);
+        int memMb = s.config().memoryBytes >> 20;
+        if (memMb > MAX_MEM_MB) throw new SnapshotFormatException("the snapshot's guest has " + memMb + " MiB of RAM, more than the " + MAX_MEM_MB + " MiB the browser build allows");
+        return new GuestSession(LinuxGuest.resume(s, kernel, initrd, wallClock, CODEC), host);
+    }
+
+    /** The whole machine as a snapshot, RAM pages deflated; between slices only. */
+    byte[] save() {
+        if (guest == null) throw new IllegalStateException("this session's machine was not built as a Linux guest");
+        lastSave = new SnapshotWriter(CODEC);
+        return guest.save(lastSave);
+    }
+
+    /** "N zero, N referenced, N stored pages (N bytes compressed)" of the last {@link #save}. */
+    String lastSaveSummary() {
+        return lastSave == null ? "" : lastSave.ramSummary();
+    }
+
+    /** The snapshot's configuration: the command line and memory size a reset boots with. */
+    MachineConfig config() {
+        return guest == null ? null : guest.config;
+    }
+
+    /** Runs {@code guest} (booted or restored) paced to {@code host} time. */
+    private GuestSession(LinuxGuest guest, HostTime host) {
+        this(guest, guest.machine, guest.platform, host);
+    }
+
+    /** A session of a machine loaded by other means (tests): it cannot {@link #save}. */
     GuestSession(Machine machine, PcPlatform platform, HostTime host) {
+        this(null, machine, platform, host);
+    }
+
+    private GuestSession(LinuxGuest guest, Machine machine, PcPlatform platform, HostTime host) {
+        this.guest = guest;
         this.machine = machine;
         this.platform = platform;
         this.host = host;

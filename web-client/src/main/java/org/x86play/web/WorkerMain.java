@@ -5,6 +5,7 @@ import org.teavm.jso.JSObject;
 import org.teavm.jso.typedarrays.Int8Array;
 import org.teavm.jso.typedarrays.Uint16Array;
 import org.x86play.devices.vga.TextView;
+import org.x86play.snapshot.SnapshotFormatException;
 import org.x86play.machine.RunResult;
 import org.x86play.translate.CacheStats;
 import org.x86play.translate.ExecStats;
@@ -50,6 +51,8 @@ public final class WorkerMain {
                 case "pause": pause(); break;
                 case "resume": resume(); break;
                 case "reset": reset(); break;
+                case "save": save(); break;
+                case "restore": restore(msg); break;
                 case "serial": serial(WorkerScope.string(msg, "text")); break;
                 case "key": key(WorkerScope.string(msg, "code"), WorkerScope.bool(msg, "down")); break;
                 default: WorkerScope.postError("unknown message type '" + type + "'");
@@ -73,6 +76,54 @@ public final class WorkerMain {
         start();
     }
 
+    /** Snapshot of the current machine, taken between slices (so never mid-instruction); running or not. */
+    private void save() {
+        if (session == null) {
+            WorkerScope.postError("save: nothing booted yet");
+            return;
+        }
+        double start = WorkerScope.nowMillis();
+        byte[] data = session.save();
+        double millis = WorkerScope.nowMillis() - start;
+        // A slice scheduled before the save ran on: the guest lost no time while it was saved.
+        if (running) session.anchorPacing();
+        WorkerScope.postSnapshot(Int8Array.copyFromJavaArray(data), millis, session.lastSaveSummary(), currentState());
+    }
+
+    /** Resumes a snapshot on its kernel and initrd (the page found them by SHA-256), replacing any machine. */
+    private void restore(JSObject msg) {
+        Int8Array snap = WorkerScope.bytes(msg, "snapshot");
+        Int8Array k = WorkerScope.bytes(msg, "kernel");
+        if (snap == null || k == null) {
+            WorkerScope.postError("restore: 'snapshot' and 'kernel' must be ArrayBuffers");
+            return;
+        }
+        Int8Array i = WorkerScope.bytes(msg, "initrd");
+        byte[] newKernel = k.copyToJavaArray(), newInitrd = i == null ? null : i.copyToJavaArray();
+        // The current machine (if any) stays as it is until the snapshot has loaded: a bad one loses nothing.
+        GuestSession resumed;
+        try {
+            resumed = GuestSession.resume(snap.copyToJavaArray(), newKernel, newInitrd, WorkerMain::hostNanos,
+                    System::currentTimeMillis);
+        } catch (SnapshotFormatException e) {
+            WorkerScope.postError("restore: " + e.getMessage());
+            WorkerScope.postState(currentState(), null);
+            return;
+        } catch (OutOfMemoryError e) {
+            WorkerScope.postError("restore: not enough memory for the snapshot's guest RAM");
+            WorkerScope.postState(currentState(), null);
+            return;
+        }
+        stopSession();
+        // Reset reboots the same guest from its images.
+        kernel = newKernel;
+        initrd = newInitrd;
+        cmdline = resumed.config().cmdline;
+        memMb = resumed.config().memoryBytes >> 20;
+        run(resumed);
+        postScreen(hostNanos());   // the screen as it was saved, before the first slice
+    }
+
     private void reset() {
         if (kernel == null) {
             WorkerScope.postError("reset: nothing booted yet");
@@ -83,13 +134,10 @@ public final class WorkerMain {
 
     /** (Re)builds the machine from the stored images and starts running it. */
     private void start() {
-        session = null;
-        running = false;
-        finished = false;
-        token++;
-        sliceQueued = false;
+        stopSession();
+        GuestSession booted;
         try {
-            session = GuestSession.linux(kernel, initrd, cmdline, memMb, WorkerMain::hostNanos, System::currentTimeMillis);
+            booted = GuestSession.linux(kernel, initrd, cmdline, memMb, WorkerMain::hostNanos, System::currentTimeMillis);
         } catch (IllegalArgumentException e) {
             WorkerScope.postError("boot: " + e.getMessage());
             WorkerScope.postState("stopped", e.getMessage());
@@ -99,8 +147,23 @@ public final class WorkerMain {
             WorkerScope.postState("stopped", "out of memory");
             return;
         }
-        screen = new ScreenFrames(session.platform.vga);
-        stats.start(hostNanos(), 0);
+        run(booted);
+    }
+
+    /** Drops the current machine (its pending slice callback becomes a no-op). */
+    private void stopSession() {
+        session = null;
+        running = false;
+        finished = false;
+        token++;
+        sliceQueued = false;
+    }
+
+    /** Makes {@code s} the machine and starts running it. */
+    private void run(GuestSession s) {
+        session = s;
+        screen = new ScreenFrames(s.platform.vga);
+        stats.start(hostNanos(), s.machine.cpu.instructions);
         running = true;
         WorkerScope.postState("running", null);
         schedule(0);

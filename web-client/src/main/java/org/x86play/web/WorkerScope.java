@@ -97,4 +97,14 @@ final class WorkerScope {
     static native void postStats(double instructions, double mips, double runMips, double blocksTranslated,
             double blockExecutions, double hitRate, double cpuWrite, double dma, double remap, double capacity,
             double tlbHits, double tlbMisses, double tlbFlushes, double interrupts, double virtualSeconds);
+
+    /**
+     * A snapshot for the page. {@code bytes} is a fresh copy, so its buffer is transferred (no second copy of
+     * many MB); {@code state} is the machine state the page should show afterwards.
+     */
+    @JSBody(params = {"bytes", "millis", "summary", "state"}, script = ""
+            + "var b = bytes.buffer.byteLength === bytes.byteLength ? bytes.buffer : bytes.slice().buffer;"
+            + "self.postMessage({type: 'snapshot', bytes: b, size: bytes.byteLength, millis: millis, summary: summary,"
+            + " state: state}, [b]);")
+    static native void postSnapshot(Int8Array bytes, double millis, String summary, String state);
 }
