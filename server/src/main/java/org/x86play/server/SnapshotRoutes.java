@@ -17,6 +17,7 @@ import org.x86play.server.snapshots.SnapshotIds;
 import org.x86play.server.snapshots.SnapshotInfo;
 import org.x86play.server.snapshots.SnapshotRecord;
 import org.x86play.server.snapshots.SnapshotStore;
+import org.x86play.snapshot.JdkCompression;
 import org.x86play.snapshot.MachineConfig;
 import org.x86play.snapshot.Sha256;
 import org.x86play.snapshot.Snapshot;
@@ -28,7 +29,8 @@ import org.x86play.snapshot.SnapshotFormatException;
  *   <li>{@code POST /api/snapshots}: body = the snapshot file; optional {@code title} and {@code parent} (query
  *   parameters or {@code X-Snapshot-Title} / {@code X-Snapshot-Parent} headers). The whole file is checked with
  *   {@link Snapshot#parse} (magic, version, every section's bounds and CRC-32, the file CRC, the configuration)
- *   before anything is stored. 201 {@code {id, url}}; 413 past the size limit (from {@code Content-Length} before
+ *   and {@link Snapshot#validate} (the CPU and every device section decoded into a throwaway machine, RAM's page
+ *   map and every compressed chunk inflated) before anything is stored. 201 {@code {id, url}}; 413 past the size limit (from {@code Content-Length} before
  *   reading, else as soon as the limit is crossed); 400/404 otherwise.</li>
  *   <li>{@code GET|HEAD /api/snapshots/{id}}: the bytes, immutable, with a strong ETag (the SHA-256) and single
  *   byte ranges (RFC 9110 §14).</li>
@@ -104,6 +106,7 @@ final class SnapshotRoutes {
             Snapshot parsed;
             try {
                 parsed = Snapshot.parse(data);
+                parsed.validate(new JdkCompression());   // every section decoded, not just checksummed
             } catch (SnapshotFormatException e) {
                 JsonErrors.send(ctx, 400, "not a valid snapshot: " + e.getMessage());
                 return;

@@ -193,21 +193,30 @@ class SnapshotApiHostileTest {
         assertEquals(snapshots, server.snapshotStore().count());
 
         // Mutations with the checksums repaired reach the checks behind them (versions, section table, the
-        // configuration). Snapshot.parse does not decode device sections, so a change inside one passes the upload
-        // check (it fails later, at restore, with a clear error); each 201 must be exactly one new snapshot and
-        // everything else a 4xx.
+        // configuration, every device section and RAM's page map, all decoded at upload by Snapshot.validate). A
+        // flip can be harmless (a register value, a stored RAM byte): the server must store exactly the mutations
+        // that validate here, each as one new snapshot, and answer 4xx to all others.
         List<Probe> deep = new ArrayList<>();
+        int validating = 0;
         for (int i = 0; i < 1500; i++) {
             byte[] m = valid.clone();
             int flips = 1 + rnd.nextInt(3);
             // Mostly the header, the section table and the configuration section (the first ~200 bytes).
             for (int k = 0; k < flips; k++) m[rnd.nextInt(Math.min(m.length - 8, rnd.nextBoolean() ? 200 : m.length))] ^= (byte) (1 << rnd.nextInt(8));
-            deep.add(new Probe("checksum-repaired", upload(TestSnapshots.fixChecksums(m), "")));
+            byte[] repaired = TestSnapshots.fixChecksums(m);
+            try {
+                org.x86play.snapshot.Snapshot.parse(repaired).validate(new org.x86play.snapshot.JdkCompression());
+                validating++;
+            } catch (org.x86play.snapshot.SnapshotFormatException refused) {
+                // the server must refuse it too
+            }
+            deep.add(new Probe("checksum-repaired", upload(repaired, "")));
         }
         long before = server.snapshotStore().count();
         int accepted = fire(deep);
         assertEquals(List.of(), serverErrors.subList(0, Math.min(20, serverErrors.size())));
         assertEquals(before + accepted, server.snapshotStore().count(), "every 201 is one snapshot, every refusal none");
+        assertEquals(validating, accepted, "the server stores exactly the repaired mutations that validate");
         assertTrue(accepted < deep.size(), "repaired mutations of the header and configuration are refused: " + accepted);
 
         // A connection the server closes (after an answer to a body it did not read) can race with the client
@@ -222,7 +231,7 @@ class SnapshotApiHostileTest {
         int total = probes.size() + deep.size();
         System.out.println("hostile input: " + total + " requests " + kinds + "; statuses " + new TreeMap<>(statuses) + "; "
                 + serverErrors.size() + " server errors; store files " + files + " before and after the invalid ones; "
-                + accepted + " of " + deep.size() + " checksum-repaired mutations passed Snapshot.parse and were stored; connection errors "
+                + accepted + " of " + deep.size() + " checksum-repaired mutations passed Snapshot.parse and validate and were stored; connection errors "
                 + connectionErrors);
     }
 }

@@ -83,44 +83,17 @@ final class RamSection {
      * size) before changing RAM; then zeroes, keeps or fills each page.
      */
     static void load(PhysicalMemory memory, Compression codec, StateReader r) throws SnapshotFormatException {
-        int ramBytes = r.i32();
-        if (ramBytes != memory.ramSize()) throw r.fail("RAM is " + ramBytes + " bytes, this machine has " + memory.ramSize());
-        int pages = r.i32();
-        if (pages != ramBytes / PAGE) throw r.fail("page count " + pages + " does not match the RAM size");
-        int runs = r.count(pages, 5, "page run");
-        byte[] kind = new byte[pages];
-        int p = 0, stored = 0;
-        for (int i = 0; i < runs; i++) {
-            int k = r.u8();
-            if (k > STORED) throw r.fail("unknown page kind " + k);
-            int len = r.intIn(1, pages - p, "page run length");
-            for (int j = 0; j < len; j++) kind[p + j] = (byte) k;
-            if (k == STORED) stored += len;
-            p += len;
-        }
-        if (p != pages) throw r.fail("page runs cover " + p + " of " + pages + " pages");
-        byte[] refDigest = new byte[32];
-        r.bytes(refDigest);
+        Decoded d = decode(memory.ramSize(), codec, r, true);
+        int pages = d.kind.length;
+        byte[] kind = d.kind;
         int[] store = memory.store();
         Sha256 have = new Sha256();
         for (int q = 0; q < pages; q++) if (kind[q] == REFERENCED) have.updateWordsLe(store, q * PAGE_WORDS, PAGE_WORDS);
-        if (!java.util.Arrays.equals(have.digest(), refDigest)) {
+        if (!java.util.Arrays.equals(have.digest(), d.refDigest)) {
             throw r.fail("the pages the snapshot references differ from this machine's initial RAM:"
                     + " the guest images or the machine configuration are not the ones the snapshot was taken with");
         }
-        int chunks = r.count((stored + CHUNK_PAGES - 1) / CHUNK_PAGES, 8, "compressed chunk");
-        if (chunks != (stored + CHUNK_PAGES - 1) / CHUNK_PAGES) throw r.fail(chunks + " chunks for " + stored + " stored pages");
-        // Decompress every chunk before touching RAM: a corrupt one leaves the machine as it was.
-        byte[][] data = new byte[chunks][];
-        int left = stored;
-        for (int c = 0; c < chunks; c++) {
-            int n = r.intIn(1, Math.min(CHUNK_PAGES, left), "pages in chunk " + c);
-            if (n != Math.min(CHUNK_PAGES, left)) throw r.fail("chunk " + c + " holds " + n + " pages, expected " + Math.min(CHUNK_PAGES, left));
-            int len = r.count(Integer.MAX_VALUE, 1, "compressed bytes of chunk " + c);
-            data[c] = codec.inflate(r.array(), r.position(), len, n * PAGE);
-            r.skip(len, "chunk data");
-            left -= n;
-        }
+        byte[][] data = d.chunks;
         int c = 0, inChunk = 0;
         for (int q = 0; q < pages; q++) {
             int base = q * PAGE_WORDS;
@@ -138,5 +111,57 @@ final class RamSection {
                 }
             }
         }
+    }
+
+    /** Checks the whole section (page map, every chunk inflated to its exact size) for a machine of {@code ramBytes}. */
+    static void check(int ramBytes, Compression codec, StateReader r) throws SnapshotFormatException {
+        decode(ramBytes, codec, r, false);
+    }
+
+    /** The section decoded and validated, before anything is written to RAM. */
+    private static final class Decoded {
+        byte[] kind, refDigest;
+        byte[][] chunks;
+    }
+
+    /** @param keep keep the inflated chunks (a restore); else each is checked and dropped (a validation, bounded memory) */
+    private static Decoded decode(int machineRam, Compression codec, StateReader r, boolean keep) throws SnapshotFormatException {
+        int ramBytes = r.i32();
+        if (ramBytes != machineRam) throw r.fail("RAM is " + ramBytes + " bytes, this machine has " + machineRam);
+        int pages = r.i32();
+        if (pages != ramBytes / PAGE) throw r.fail("page count " + pages + " does not match the RAM size");
+        int runs = r.count(pages, 5, "page run");
+        byte[] kind = new byte[pages];
+        int p = 0, stored = 0;
+        for (int i = 0; i < runs; i++) {
+            int k = r.u8();
+            if (k > STORED) throw r.fail("unknown page kind " + k);
+            int len = r.intIn(1, pages - p, "page run length");
+            for (int j = 0; j < len; j++) kind[p + j] = (byte) k;
+            if (k == STORED) stored += len;
+            p += len;
+        }
+        if (p != pages) throw r.fail("page runs cover " + p + " of " + pages + " pages");
+        byte[] refDigest = new byte[32];
+        r.bytes(refDigest);
+        int chunks = r.count((stored + CHUNK_PAGES - 1) / CHUNK_PAGES, 8, "compressed chunk");
+        if (chunks != (stored + CHUNK_PAGES - 1) / CHUNK_PAGES) throw r.fail(chunks + " chunks for " + stored + " stored pages");
+        // Decompress every chunk before touching RAM: a corrupt one leaves the machine as it was.
+        byte[][] data = new byte[chunks][];
+        int left = stored;
+        for (int c = 0; c < chunks; c++) {
+            int n = r.intIn(1, Math.min(CHUNK_PAGES, left), "pages in chunk " + c);
+            if (n != Math.min(CHUNK_PAGES, left)) throw r.fail("chunk " + c + " holds " + n + " pages, expected " + Math.min(CHUNK_PAGES, left));
+            int len = r.count(Integer.MAX_VALUE, 1, "compressed bytes of chunk " + c);
+            byte[] chunk = codec.inflate(r.array(), r.position(), len, n * PAGE);
+            if (keep) data[c] = chunk;
+            r.skip(len, "chunk data");
+            left -= n;
+        }
+        Decoded d = new Decoded();
+        d.kind = kind;
+        d.refDigest = refDigest;
+        d.chunks = data;
+        return d;
     }
 }

@@ -134,6 +134,38 @@ public final class Snapshot {
         r.expectEnd();
         // RAM first: it checks the referenced pages against this machine before anything is changed.
         r = reader(SnapshotFormat.RAM); RamSection.load(m.memory, codec, r); r.expectEnd();
+        loadMachineState(m, platform);
+        m.memory.setA20(a20);
+        m.flushTranslations();
+    }
+
+    /** RAM for {@link #validate}: device states do not depend on the RAM size, and the PAM area below 1 MiB exists. */
+    private static final int SCRATCH_RAM = 1 << 20;
+
+    /**
+     * Decodes every section a restore reads — the CPU and every device's state into a throwaway machine, RAM's page
+     * map and every compressed chunk — without needing the guest images: what a store checks before it keeps a
+     * snapshot. A snapshot that passes can then fail to restore only on a machine built from other images (the
+     * referenced pages' digest differs), never on its own content.
+     */
+    public void validate(Compression codec) throws SnapshotFormatException {
+        this.codec = codec;
+        StateReader r = reader(SnapshotFormat.MEMORY);
+        r.bool("A20 gate");
+        r.expectEnd();
+        r = reader(SnapshotFormat.RAM); RamSection.check(config.memoryBytes, codec, r); r.expectEnd();
+        Machine scratch = new Machine(SCRATCH_RAM);
+        PcPlatform platform = config.platform == MachineConfig.PLATFORM_PC ? new PcPlatform(scratch, () -> 0L) : null;
+        try {
+            loadMachineState(scratch, platform);
+        } catch (RuntimeException e) {   // a loadState that missed a check: still the snapshot's fault, not the caller's
+            throw new SnapshotFormatException("snapshot state does not load: " + e);
+        }
+    }
+
+    /** Clock, CPU, every device and the debug ports (everything but RAM and the A20 gate), in restore order. */
+    private void loadMachineState(Machine m, PcPlatform platform) throws SnapshotFormatException {
+        StateReader r;
         if (platform != null) {
             r = reader(SnapshotFormat.CLOCK); platform.clock.loadState(r); r.expectEnd();
         }
@@ -158,8 +190,6 @@ public final class Snapshot {
         }
         r = reader(SnapshotFormat.DEBUG_EXIT); m.debugExit.loadState(r); r.expectEnd();
         r = reader(SnapshotFormat.POST); m.postCodes.loadState(r); r.expectEnd();
-        m.memory.setA20(a20);
-        m.flushTranslations();
     }
 
     private static String tag(byte[] d, int at) {

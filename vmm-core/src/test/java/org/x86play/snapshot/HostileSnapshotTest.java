@@ -38,10 +38,33 @@ class HostileSnapshotTest {
                 target = new TestGuest.Built();
                 dirty = false;
             }
+            String validation = null;   // what validate() (the server's upload check) said
+            try {
+                Snapshot.parse(bad).validate(CODEC);
+            } catch (SnapshotFormatException e) {
+                validation = e.getMessage();
+            } catch (Throwable t) {
+                t.printStackTrace();
+                fail("case " + i + ": validate threw " + t + " instead of SnapshotFormatException");
+            }
             try {
                 Snapshot s = Snapshot.parse(bad);
                 dirty = true;
-                s.restore(target.m, target.p, target.config, CODEC);
+                try {
+                    s.restore(target.m, target.p, target.config, CODEC);
+                } catch (SnapshotFormatException e) {
+                    // Validation has no machine to compare with: a configuration that names other images or
+                    // sizes, and the referenced pages' digest, are checked against the machine at restore. Anything
+                    // else a restore refuses, validation must refuse too.
+                    boolean machineDependent = e.getMessage().contains("does not fit this machine")
+                            || e.getMessage().contains("pages the snapshot references differ")
+                            || e.getMessage().contains("this machine has");
+                    if (validation == null && !machineDependent) {
+                        fail("case " + i + ": validate() accepted a snapshot the restore refuses: " + e.getMessage());
+                    }
+                    throw e;
+                }
+                if (validation != null) fail("case " + i + ": validate() refused a snapshot that restores: " + validation);
                 accepted++;
                 RunResult r = target.m.run(new RunLimits().maxInstructions(5_000));
                 if (r.reason == RunResult.Reason.HOST_ERROR) {
@@ -52,6 +75,8 @@ class HostileSnapshotTest {
                 rejected++;
                 assertTrue(e.getMessage() != null && !e.getMessage().isEmpty());
                 if (sampleMessages.size() < 12 && rnd.nextInt(200) == 0) sampleMessages.add(e.getMessage());
+            } catch (AssertionError e) {
+                throw e;
             } catch (Throwable t) {
                 t.printStackTrace();
                 fail("case " + i + ": " + t + " escaped instead of SnapshotFormatException");
