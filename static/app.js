@@ -7,14 +7,18 @@ import { SerialTerminal } from './serial-terminal.js';
 import { VgaScreen } from './vga-screen.js';
 import { bindPs2Keyboard } from './keyboard.js';
 import { StatsPanel } from './stats-panel.js';
+import {
+    shareIdFromPath, uploadSnapshot, fetchSnapshotMeta, fetchSnapshotBytes, imageForSnapshot, copyToClipboard,
+} from './share.js';
 
 const CORE_LOAD_TIMEOUT_MS = 120_000;
 
 const $ = id => document.getElementById(id);
 const ui = {
     image: $('image'), cmdline: $('cmdline'), boot: $('boot'), pause: $('pause'), reset: $('reset'),
-    progress: $('progress'), progressText: $('progress-text'), target: $('target'), state: $('state'),
-    message: $('message'),
+    progress: $('progress'), progressText: $('progress-text'), progressLabel: $('progress-label'),
+    target: $('target'), state: $('state'), message: $('message'), share: $('share'), shareLink: $('share-link'),
+    shareUrl: $('share-url'), shareNote: $('share-note'),
 };
 
 const params = new URLSearchParams(location.search);
@@ -31,7 +35,14 @@ const machine = {
     lastPauseLatencyMs: null,
     lastStatsAt: null,
     screenFrames: 0,         // 'screen' messages received (the VGA canvas shows the latest)
+    sharing: false,          // a Share is saving or uploading
+    pendingSave: null,       // {resolve, reject} of the 'save' waiting for its 'snapshot' message
+    resumedFrom: null,       // id of the snapshot the current machine continues (parent of its next share)
+    lastShare: null,         // {id, url, size, saveMillis, uploadMillis, summary, copied} of the last Share
+    restoredAt: null,        // screenFrames when the last restore started (the next frame is the restored screen)
 };
+
+const shareId = shareIdFromPath(location.pathname);
 
 let catalog = [];
 const downloads = new Map();   // image id -> Promise<{kernel, initrd}> (kept so Boot again does not re-download)
@@ -92,7 +103,13 @@ function onWorkerMessage(message, loaded) {
         case 'state':
             onState(message.state, message.reason);
             break;
+        case 'snapshot':
+            if (machine.pendingSave) machine.pendingSave.resolve(message);
+            machine.pendingSave = null;
+            break;
         case 'error':
+            if (machine.pendingSave) machine.pendingSave.reject(new Error(String(message.message)));
+            machine.pendingSave = null;
             fail(String(message.message));
             break;
         default:
@@ -149,12 +166,7 @@ async function downloadFiles(image) {
     const parts = [files.kernel, files.initrd].filter(Boolean);
     const total = parts.reduce((sum, file) => sum + file.size, 0);
     let finished = 0;
-    const show = done => {
-        ui.progress.max = total;
-        ui.progress.value = finished + done;
-        ui.progressText.textContent = `${formatBytes(finished + done)} / ${formatBytes(total)} ` +
-            `(${total ? Math.floor(100 * (finished + done) / total) : 100} %)`;
-    };
+    const show = done => showProgress('Download', finished + done, total);
     show(0);
     const buffers = [];
     for (const file of parts) {
@@ -162,6 +174,14 @@ async function downloadFiles(image) {
         finished += file.size;
     }
     return { kernel: buffers[0], initrd: files.initrd ? buffers[1] : null };
+}
+
+function showProgress(label, done, total) {
+    ui.progressLabel.textContent = label;
+    ui.progress.max = Math.max(total, 1);
+    ui.progress.value = done;
+    ui.progressText.textContent = `${formatBytes(done)} / ${formatBytes(total)} ` +
+        `(${total ? Math.floor(100 * done / total) : 100} %)`;
 }
 
 // ---- buttons --------------------------------------------------------------------------------------
@@ -184,13 +204,85 @@ async function boot() {
             cmdline: ui.cmdline.value, memMb: image.memMb,
         });
         machine.booted = true;
+        machine.resumedFrom = null;
         terminal.focus();
     } catch (error) {
         fail(error.message);
     }
 }
 
+// ---- share links --------------------------------------------------------------------------------------
+
+/** Share: pause, save (in the worker, compressed), upload with progress, show and copy the link, resume. */
+async function share() {
+    if (machine.sharing || !(machine.phase === 'running' || machine.phase === 'paused')) return;
+    const wasRunning = machine.phase === 'running';
+    machine.sharing = true;
+    setPhase(machine.phase, machine.reason);
+    ui.shareNote.textContent = 'saving…';
+    try {
+        // The worker handles messages in order: the save is taken after the pause, between two slices.
+        post({ type: 'pause' });
+        const saved = await new Promise((resolve, reject) => {
+            machine.pendingSave = { resolve, reject };
+            post({ type: 'save' });
+        });
+        const image = selectedImage();
+        const title = `${image ? image.title : 'guest'} at ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+        const uploadStart = performance.now();
+        const uploaded = await uploadSnapshot(saved.bytes, { title, parent: machine.resumedFrom },
+            (sent, total) => showProgress('Upload', sent, total));
+        const copied = await copyToClipboard(uploaded.url);
+        machine.lastShare = {
+            id: uploaded.id, url: uploaded.url, size: saved.size, saveMillis: saved.millis,
+            uploadMillis: performance.now() - uploadStart, summary: saved.summary, copied,
+        };
+        ui.shareUrl.href = uploaded.url;
+        ui.shareUrl.textContent = uploaded.url;
+        ui.shareLink.hidden = false;
+        ui.shareNote.textContent = `${formatBytes(saved.size)} (saved in ${Math.round(saved.millis)} ms)` +
+            (copied ? ', link copied to the clipboard' : ', select the link to copy it');
+    } catch (error) {
+        ui.shareNote.textContent = '';
+        fail(`share: ${error.message}`);
+    } finally {
+        machine.sharing = false;
+        if (wasRunning && machine.phase === 'paused') post({ type: 'resume' });
+        else setPhase(machine.phase, machine.reason);
+    }
+}
+
+/** A page opened at /s/{id}: download the snapshot and its guest image, then resume it. */
+async function resumeShared(id) {
+    setPhase('downloading');
+    try {
+        const meta = await fetchSnapshotMeta(id);
+        const image = imageForSnapshot(catalog, meta);
+        if (image instanceof Error) throw image;
+        ui.image.value = image.id;
+        ui.cmdline.value = (meta.config && meta.config.cmdline) || '';
+        const files = await download(image);
+        const snapshot = await fetchSnapshotBytes(meta, done => showProgress('Snapshot', done, meta.size));
+        await machine.coreLoaded;
+        setPhase('booting');
+        screen.clear();
+        terminal.reset();
+        machine.restoredAt = machine.screenFrames;
+        machine.worker.postMessage({ type: 'restore', snapshot, kernel: files.kernel, initrd: files.initrd }, [snapshot]);
+        machine.booted = true;
+        machine.resumedFrom = id;
+        document.title = `${meta.title || id} — x86play`;
+        // COM1's earlier output is not part of the machine: say why the terminal starts empty.
+        ui.shareNote.textContent = `resumed from ${meta.title ? `"${meta.title}"` : `snapshot ${id}`}` +
+            ' — the terminal shows output from here on; press Enter for a fresh prompt';
+        terminal.focus();
+    } catch (error) {
+        fail(`share link: ${error.message}`);
+    }
+}
+
 ui.boot.addEventListener('click', boot);
+ui.share.addEventListener('click', share);
 ui.image.addEventListener('change', showImage);
 
 ui.pause.addEventListener('click', event => {
@@ -227,6 +319,7 @@ function setPhase(phase, reason = '') {
     ui.pause.disabled = !(phase === 'running' || phase === 'paused');
     ui.pause.textContent = phase === 'paused' ? 'Resume' : 'Pause';
     ui.reset.disabled = !machine.booted || busy;
+    ui.share.disabled = machine.sharing || !(phase === 'running' || phase === 'paused');
     if (phase !== 'error') ui.message.textContent = '';
 }
 
@@ -248,6 +341,11 @@ window.playground = Object.freeze({
     get lastPauseLatencyMs() { return machine.lastPauseLatencyMs; },
     get screenFrames() { return machine.screenFrames; },
     get error() { return machine.phase === 'error' ? ui.message.textContent : null; },
+    get sharing() { return machine.sharing; },
+    get lastShare() { return machine.lastShare; },
+    get resumedFrom() { return machine.resumedFrom; },
+    /** True once the first screen frame after a restore has been drawn. */
+    get restoredScreenShown() { return machine.restoredAt !== null && machine.screenFrames > machine.restoredAt; },
     serialText: () => terminal.text(),
     screenText: () => screen.text(),
 });
@@ -260,6 +358,7 @@ startWorker();
 loadCatalog()
     .then(() => {
         setPhase(machine.phase, machine.reason);   // enables Boot
-        if (params.get('autoboot') === '1') boot();
+        if (shareId) resumeShared(shareId);
+        else if (params.get('autoboot') === '1') boot();
     })
     .catch(error => fail(error.message));

@@ -107,11 +107,11 @@ public final class WorkerMain {
                     System::currentTimeMillis);
         } catch (SnapshotFormatException e) {
             WorkerScope.postError("restore: " + e.getMessage());
-            WorkerScope.postState(currentState(), null);
+            WorkerScope.postState(currentState(), "restore failed: " + e.getMessage());
             return;
         } catch (OutOfMemoryError e) {
             WorkerScope.postError("restore: not enough memory for the snapshot's guest RAM");
-            WorkerScope.postState(currentState(), null);
+            WorkerScope.postState(currentState(), "restore failed: out of memory");
             return;
         }
         stopSession();
