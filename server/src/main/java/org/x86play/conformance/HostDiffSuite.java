@@ -84,8 +84,9 @@ public final class HostDiffSuite {
             try {
                 harness = HostHarness.build(buildDir, m32);
             } catch (IOException | InterruptedException | RuntimeException e) {
-                if (m32) { // a missing 32-bit toolchain (gcc-multilib) only costs the 32-bit-only forms
-                    for (DiffForm f : modeForms) for (int i = 0; i < casesPerForm; i++) result.skip(f.name, "no 32-bit host harness (gcc -m32 failed)");
+                if (m32) { // no 32-bit toolchain (gcc-multilib) or no IA-32 emulation in the kernel: only the 32-bit-only forms are lost
+                    String why = "no 32-bit host harness: " + e.getMessage();
+                    for (DiffForm f : modeForms) for (int i = 0; i < casesPerForm; i++) result.skip(f.name, why);
                 } else {
                     for (DiffForm f : modeForms) result.fail(f.name, "native harness unavailable: " + e.getMessage());
                 }

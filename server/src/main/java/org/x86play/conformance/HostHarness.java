@@ -97,7 +97,27 @@ final class HostHarness {
             if (p.waitFor() != 0) throw new IOException("gcc failed on " + src + ":\n" + out);
             Files.move(tmp, bin, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
+        if (m32) checkRuns(bin);
         return new HostHarness(bin);
+    }
+
+    /**
+     * A 32-bit program builds wherever gcc-multilib is installed but runs only on a kernel with IA-32 emulation
+     * (CONFIG_IA32_EMULATION); some VM kernels lack it, and then the JDK hands the file to /bin/sh. With no input
+     * the harness exits 0 at once, so anything else means it cannot run here.
+     */
+    private static void checkRuns(Path bin) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(bin.toString()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true).start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(bin.getFileName() + " did not exit with no input within 30 s");
+        }
+        String out = new String(p.getInputStream().readAllBytes()).strip();   // a line or two: fits the pipe
+        if (p.exitValue() != 0) {
+            throw new IOException("this host's kernel cannot run 32-bit programs (no IA-32 emulation): " + bin.getFileName()
+                    + " exited with status " + p.exitValue() + (out.isEmpty() ? "" : " (" + out.lines().findFirst().orElse("") + ")"));
+        }
     }
 
     /** Runs the cases in one harness process; the result list is parallel to {@code cases}. */
