@@ -71,7 +71,8 @@ public final class BrowserBench {
             String cmdline = null;
             for (int r = 0; r < o.runs; r++) {
                 PlaygroundRun run = PlaygroundRun.measure(browser, server.url(), IMAGE, o.target, o.timeoutSeconds);
-                System.err.printf(Locale.ROOT, "vmm bench browser: ours (%s) run %d: %.2f s, %.1f MIPS%n", o.target, r + 1, run.seconds, run.mips);
+                System.err.printf(Locale.ROOT, "vmm bench browser: ours (%s) run %d: %.2f s, %.1f MIPS, %.1f s of it executing%n",
+                        o.target, r + 1, run.seconds, run.mips, run.busySeconds);
                 ours.add(run.seconds);
                 mips = run.mips;
                 cmdline = run.cmdline;

@@ -16,7 +16,7 @@ final class PlaygroundRun {
     private static final String WATCH = String.join("\n",
             "(() => {",
             "  const W = window.Worker;",
-            "  const b = window.__bench = { bootAt: null, readyAt: null, serial: '', stats: null, statsAt: null, target: null };",
+            "  const b = window.__bench = { bootAt: null, readyAt: null, serial: '', stats: null, statsAt: null, target: null, busy: 0 };",
             "  function Watched(url, opts) {",
             "    const w = new W(url, opts);",
             "    const post = w.postMessage.bind(w);",
@@ -25,7 +25,12 @@ final class PlaygroundRun {
             "      const d = e.data;",
             "      if (!d) return;",
             "      if (d.type === 'loaded') b.target = d.target;",
-            "      if (d.type === 'stats' && b.readyAt === null) { b.stats = d; b.statsAt = performance.now(); }",
+            "      if (d.type === 'stats' && b.readyAt === null) {",
+            // Host seconds spent executing in the last interval: its instructions at the speed while busy.
+            "        const before = b.stats ? b.stats.instructions : 0;",
+            "        if (d.runMips > 0) b.busy += (d.instructions - before) / (d.runMips * 1e6);",
+            "        b.stats = d; b.statsAt = performance.now();",
+            "      }",
             "      if (d.type === 'serial' && b.readyAt === null) {",
             "        b.serial = (b.serial + d.text).slice(-4096);",
             "        if (b.serial.includes('GUEST-READY')) b.readyAt = performance.now();",
@@ -38,11 +43,14 @@ final class PlaygroundRun {
             "})();");
 
     final double seconds, mips;
+    /** Host seconds the worker spent executing guest instructions (the rest: waiting for guest timers, messages). */
+    final double busySeconds;
     final String cmdline;
 
-    private PlaygroundRun(double seconds, double mips, String cmdline) {
+    private PlaygroundRun(double seconds, double mips, double busySeconds, String cmdline) {
         this.seconds = seconds;
         this.mips = mips;
+        this.busySeconds = busySeconds;
         this.cmdline = cmdline;
     }
 
@@ -57,7 +65,7 @@ final class PlaygroundRun {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> r = (Map<String, Object>) page.evaluate("() => { const b = window.__bench;"
                         + " return b.readyAt === null ? null : { s: (b.readyAt - b.bootAt) / 1000, target: b.target,"
-                        + " insns: b.stats ? b.stats.instructions : 0, at: b.stats ? (b.statsAt - b.bootAt) / 1000 : 0 }; }");
+                        + " insns: b.stats ? b.stats.instructions : 0, at: b.stats ? (b.statsAt - b.bootAt) / 1000 : 0, busy: b.busy }; }");
                 if (r != null) {
                     if (!target.equals(r.get("target"))) {
                         throw new BrowserBench.BenchFailure("the page ran the " + r.get("target") + " target, not " + target);
@@ -65,7 +73,7 @@ final class PlaygroundRun {
                     double at = ((Number) r.get("at")).doubleValue();
                     // MIPS from the last stats message before GUEST-READY (at most ~1 s older than it).
                     double mips = at > 0 ? ((Number) r.get("insns")).doubleValue() / at / 1e6 : 0;
-                    return new PlaygroundRun(((Number) r.get("s")).doubleValue(), mips, cmdline);
+                    return new PlaygroundRun(((Number) r.get("s")).doubleValue(), mips, ((Number) r.get("busy")).doubleValue(), cmdline);
                 }
                 page.waitForTimeout(100);
             }
