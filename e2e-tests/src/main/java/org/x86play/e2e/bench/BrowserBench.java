@@ -68,19 +68,17 @@ public final class BrowserBench {
                      "/initrd.gz", guest.referenceDir().resolve(ReferenceGuestBuilder.INITRD))) : null;
              Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
              Browser browser = pw.chromium().launch(Chromium.options())) {
-            String cmdline = null;
+            // Runs alternate (ours, v86, ours, v86...): on a shared host whose speed drifts by tens of per cent
+            // within minutes, back-to-back pairs see the same conditions; all of ours first would not.
             for (int r = 0; r < o.runs; r++) {
                 PlaygroundRun run = PlaygroundRun.measure(browser, server.url(), IMAGE, o.target, o.timeoutSeconds);
                 System.err.printf(Locale.ROOT, "vmm bench browser: ours (%s) run %d: %.2f s, %.1f MIPS, %.1f s of it executing%n",
                         o.target, r + 1, run.seconds, run.mips, run.busySeconds);
                 ours.add(run.seconds);
                 mips = run.mips;
-                cmdline = run.cmdline;
-            }
-            if (v86Files != null) {
-                for (int r = 0; r < o.runs; r++) {
-                    double v = measureV86(browser, v86Files.url(), cmdline, o.timeoutSeconds);
-                    System.err.printf(Locale.ROOT, "vmm bench browser: v86 run %d: %.2f s%n", r + 1, v);
+                if (v86Files != null) {
+                    double v = measureV86(browser, v86Files.url(), run.cmdline, o.timeoutSeconds);
+                    System.err.printf(Locale.ROOT, "vmm bench browser: v86 run %d: %.2f s (this pair's ratio %.2f)%n", r + 1, v, run.seconds / v);
                     theirs.add(v);
                 }
             }
