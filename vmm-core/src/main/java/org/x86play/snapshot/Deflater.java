@@ -31,16 +31,10 @@ public final class Deflater {
     private static final int MAX_STORED = 0xFFFF;
 
     private static final int LITLEN_CODES = 286, DIST_CODES = 30, CL_CODES = 19, END_OF_BLOCK = 256;
-    private static final int[] LENGTH_BASE = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
-        67, 83, 99, 115, 131, 163, 195, 227, 258};
-    private static final int[] LENGTH_EXTRA = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
-        5, 5, 5, 5, 0};
-    private static final int[] DIST_BASE = {1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513,
-        769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
-    private static final int[] DIST_EXTRA = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10,
-        11, 11, 12, 12, 13, 13};
-    /** Order in which the code length code's lengths are sent (§3.2.7). */
-    private static final int[] CL_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+    // RFC 1951 §3.2.5 and §3.2.7 tables, the decoder's.
+    private static final short[] LENGTH_BASE = Inflater.LENGTH_BASE;
+    private static final byte[] LENGTH_EXTRA = Inflater.LENGTH_EXTRA, DIST_EXTRA = Inflater.DIST_EXTRA, CL_ORDER = Inflater.CL_ORDER;
+    private static final int[] DIST_BASE = Inflater.DIST_BASE;
     private static final int[] CL_EXTRA = {2, 3, 7};   // extra bits of code length symbols 16, 17, 18
 
     /** Length code (0..28, i.e. symbol 257 + it) of each match length 0..258 (entries below 3 unused). */

@@ -33,14 +33,19 @@ public final class LinuxGuest {
     public static LinuxGuest boot(byte[] kernel, byte[] initrd, String cmdline, int memMb, WallClock wallClock,
             boolean firmwareSerialConsole) {
         if (kernel == null || kernel.length == 0) throw new IllegalArgumentException("no kernel image given");
-        if (memMb < 2 || memMb > 1024) throw new IllegalArgumentException("memory must be 2..1024 MiB, got " + memMb);
         String line = cmdline == null ? "" : cmdline;
+        return build(kernel, initrd, memMb, wallClock, MachineConfig.linux(memMb << 20, kernel, initrd, line, firmwareSerialConsole));
+    }
+
+    /** Builds the machine {@code config} describes from these images (their hashes already in {@code config}). */
+    private static LinuxGuest build(byte[] kernel, byte[] initrd, int memMb, WallClock wallClock, MachineConfig config) {
+        if (memMb < 2 || memMb > 1024) throw new IllegalArgumentException("memory must be 2..1024 MiB, got " + memMb);
         Machine m = new Machine(memMb << 20);
-        m.loadLinux(kernel, initrd, line);
+        m.loadLinux(kernel, initrd, config.cmdline);
         PcPlatform p = new PcPlatform(m, wallClock);
         p.installAcpiTables();
-        if (firmwareSerialConsole) p.enableFirmwareSerialConsole();
-        return new LinuxGuest(m, p, MachineConfig.linux(m.memory.ramSize(), kernel, initrd, line, firmwareSerialConsole));
+        if (config.firmwareSerialConsole) p.enableFirmwareSerialConsole();
+        return new LinuxGuest(m, p, config);
     }
 
     /**
@@ -60,16 +65,18 @@ public final class LinuxGuest {
         if ((c.memoryBytes & ((1 << 20) - 1)) != 0) throw new SnapshotFormatException("memory size is not a whole number of MiB");
         // Compare the images before building: a wrong image is the common mistake, and a clear message beats a
         // failed restore (the same check runs again in Snapshot.restore).
-        String why = c.mismatch(MachineConfig.linux(c.memoryBytes, kernel, initrd, c.cmdline, c.firmwareSerialConsole));
+        // The images are hashed once, for this check and for the machine's own configuration.
+        MachineConfig built = MachineConfig.linux(c.memoryBytes, kernel, initrd, c.cmdline, c.firmwareSerialConsole);
+        String why = c.mismatch(built);
         if (why != null) throw new SnapshotFormatException("snapshot does not fit these images: " + why);
+        built.postPort = c.postPort;
         LinuxGuest g;
         try {
-            g = boot(kernel, initrd, c.cmdline, c.memoryBytes >> 20, wallClock, c.firmwareSerialConsole);
+            g = build(kernel, initrd, c.memoryBytes >> 20, wallClock, built);
         } catch (IllegalArgumentException e) {
             throw new SnapshotFormatException("cannot rebuild the snapshot's machine: " + e.getMessage());
         }
         if (c.postPort != 0x80) g.machine.setPostCodePort(c.postPort);
-        g.config.postPort = c.postPort;
         snapshot.restore(g.machine, g.platform, g.config, codec);
         return g;
     }

@@ -85,7 +85,7 @@ public final class WorkerMain {
         double start = WorkerScope.nowMillis();
         byte[] data = session.save();
         double millis = WorkerScope.nowMillis() - start;
-        // A slice scheduled before the save ran on: the guest lost no time while it was saved.
+        // The host time the save took is not guest time (as after a pause).
         if (running) session.anchorPacing();
         WorkerScope.postSnapshot(Int8Array.copyFromJavaArray(data), millis, session.lastSaveSummary(), currentState());
     }
