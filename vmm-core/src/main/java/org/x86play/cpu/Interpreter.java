@@ -153,7 +153,7 @@ public final class Interpreter implements CodeSource {
         if (!alignChecks && readTags[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
             return WordStore.load32(mmu.store(), lin + addend[i]);
         }
-        return readMem(lin, 2);
+        return readMemSlow(lin, 2);
     }
 
     private int rd16(int lin) {
@@ -165,7 +165,7 @@ public final class Interpreter implements CodeSource {
         if (!alignChecks && readTags[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE) {
             return WordStore.load16(mmu.store(), lin + addend[i]);
         }
-        return readMem(lin, 1);
+        return readMemSlow(lin, 1);
     }
 
     private int rd8(int lin) {
@@ -174,7 +174,7 @@ public final class Interpreter implements CodeSource {
             int x = lin + addend[i];
             return (mmu.store()[x >>> 2] >>> ((x & 3) << 3)) & 0xFF;
         }
-        return readMem(lin, 0);
+        return readMemSlow(lin, 0);
     }
 
     private void wr32(int lin, int v) {
@@ -188,7 +188,7 @@ public final class Interpreter implements CodeSource {
         if (!alignChecks && writeTags[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
             WordStore.store32(mmu.store(), lin + addend[i], v);
         } else {
-            writeMem(lin, 2, v);
+            writeMemSlow(lin, 2, v);
         }
     }
 
@@ -202,7 +202,7 @@ public final class Interpreter implements CodeSource {
         } else if (!alignChecks && writeTags[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE) {
             WordStore.store16(mmu.store(), lin + addend[i], v);
         } else {
-            writeMem(lin, 1, v);
+            writeMemSlow(lin, 1, v);
         }
     }
 
@@ -214,7 +214,7 @@ public final class Interpreter implements CodeSource {
             int[] st = mmu.store();
             st[x >>> 2] = (st[x >>> 2] & ~(0xFF << sh)) | ((v & 0xFF) << sh);
         } else {
-            writeMem(lin, 0, v);
+            writeMemSlow(lin, 0, v);
         }
     }
 
@@ -316,8 +316,51 @@ public final class Interpreter implements CodeSource {
             case FastForm.ALU_RR_EG + FastForm.CMP: sub32(reg[in.rm], reg[in.reg]); break;
             case FastForm.ALU_RR_GE + FastForm.CMP: sub32(reg[in.reg], reg[in.rm]); break;
             case FastForm.ALU_RI + FastForm.CMP: sub32(reg[in.rm], in.imm); break;
+            case FastForm.SETCC_R8: setReg(0, in.rm, flags.condition(in.sub) ? 1 : 0); break;
+            case FastForm.CMOV_R32: if (flags.condition(in.sub)) reg[in.reg] = reg[in.rm]; break;
+            case FastForm.CMOV_M32: cmovM32(in); break;
+            case FastForm.ALU_AI8: aluAi8(in); break;
+            case FastForm.ALU_GE8: aluGe8(in); break;
+            case FastForm.TEST_EG_R8: flags.logic(getReg(0, in.rm) & getReg(0, in.reg), 0); break;
+            case FastForm.SHIFT_R: shiftR(in); break;
+            case FastForm.JMP_M32: jumpNear(rd32(linR(in.memSeg, offset(in), 3)), true); break;
+            case FastForm.CALL_M32: callM32(in); break;
+            case FastForm.PUSH_M32: push32(rd32(linR(in.memSeg, offset(in), 3))); break;
             default: execute(in); break;
         }
+    }
+
+    /** CMOVcc r32, m32: the operand is read (and may fault) whatever the condition (SDM Vol. 2 CMOVcc). */
+    private void cmovM32(Instruction in) {
+        int v = rd32(linR(in.memSeg, offset(in), 3));
+        if (flags.condition(in.sub)) reg[in.reg] = v;
+    }
+
+    private void aluAi8(Instruction in) {
+        int r = Arith.alu(flags, in.sub, getReg(0, EAX), in.imm, 0);
+        if (in.sub != 7) setReg(0, EAX, r);
+    }
+
+    /** ALU r8, r/m8. */
+    private void aluGe8(Instruction in) {
+        int src = in.mem ? rd8(linR(in.memSeg, offset(in), 0)) : getReg(0, in.rm);
+        int r = Arith.alu(flags, in.sub, getReg(0, in.reg), src, 0);
+        if (in.sub != 7) setReg(0, in.reg, r);
+    }
+
+    /** Shift or rotate of an 8- or 16-bit register. */
+    private void shiftR(Instruction in) {
+        int op2 = in.row.op2;
+        int count = (op2 == Operand.ONE ? 1 : op2 == Operand.CL ? reg[ECX] : in.imm) & 0x1F;
+        int sz = in.size;
+        if (count != 0) setReg(sz, in.rm, Arith.shift(flags, in.sub, getReg(sz, in.rm), count, sz));
+    }
+
+    private void callM32(Instruction in) {
+        int target = rd32(linR(in.memSeg, offset(in), 3));
+        if (Integer.compareUnsigned(target, seg[CS].limit) > 0) throw CpuFault.gp(0);
+        push32(cpu.eip);
+        cpu.eip = target;
     }
 
     // 32-bit ALU operations with lazy flags, one per operation (the cases of alu32).
@@ -636,7 +679,29 @@ public final class Interpreter implements CodeSource {
         }
     }
 
+    /**
+     * A data read of {@code sz} (0 byte, 1 word, 2 dword) at a linear address: the direct store path when the
+     * fast-mode tags allow it (every generic instruction's memory operand too, e.g. CMOVcc r32, m32), else
+     * {@link #readMemSlow}.
+     */
     private int readMem(int lin, int sz) {
+        switch (sz) {
+            case 0: return rd8(lin);
+            case 1: return rd16(lin);
+            default: return rd32(lin);
+        }
+    }
+
+    private void writeMem(int lin, int sz, int v) {
+        switch (sz) {
+            case 0: wr8(lin, v); break;
+            case 1: wr16(lin, v); break;
+            default: wr32(lin, v); break;
+        }
+    }
+
+    /** Through the CPU's linear access (MMU translation, MMIO, watched pages), after the alignment check. */
+    private int readMemSlow(int lin, int sz) {
         if ((lin & LEN[sz]) != 0) alignmentCheck();
         switch (sz) {
             case 0: return cpu.readLinear8(lin);
@@ -645,7 +710,7 @@ public final class Interpreter implements CodeSource {
         }
     }
 
-    private void writeMem(int lin, int sz, int v) {
+    private void writeMemSlow(int lin, int sz, int v) {
         if ((lin & LEN[sz]) != 0) alignmentCheck();
         switch (sz) {
             case 0: cpu.writeLinear8(lin, v); break;

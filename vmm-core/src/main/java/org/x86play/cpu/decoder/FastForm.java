@@ -28,6 +28,13 @@ public final class FastForm {
     public static final int ADD = 0, OR = 1, ADC = 2, SBB = 3, AND = 4, SUB = 5, XOR = 6, CMP = 7;
 
     /**
+     * Frequent forms outside the 32-bit core set (from a histogram of the generic path during the Linux boot:
+     * SETcc, CMOVcc, byte ALU in the XZ decompressor, 16-bit shifts, indirect calls through memory).
+     */
+    public static final int SETCC_R8 = 64, CMOV_R32 = 65, CMOV_M32 = 66, ALU_AI8 = 67, ALU_GE8 = 68,
+            TEST_EG_R8 = 69, SHIFT_R = 70, JMP_M32 = 71, CALL_M32 = 72, PUSH_M32 = 73;
+
+    /**
      * A 32-bit CMP or TEST of registers and immediates only (no memory operand: it cannot fault), the
      * first half of a compare-and-branch pair (see {@code Interpreter.execCompareBranch}).
      */
@@ -52,17 +59,24 @@ public final class FastForm {
             case Op.MOV_EI: return d && m ? MOV_EI_M32 : NONE;
             case Op.MOV_RI: return d ? MOV_RI32 : NONE;
             case Op.ALU_EG: return d ? (m ? ALU_EG_M32 : ALU_RR_EG + (in.sub & 7)) : NONE;
-            case Op.ALU_GE: return d ? (m ? ALU_GE_M32 : ALU_RR_GE + (in.sub & 7)) : NONE;
+            case Op.ALU_GE:
+                if (in.size == 0) return ALU_GE8;
+                return d ? (m ? ALU_GE_M32 : ALU_RR_GE + (in.sub & 7)) : NONE;
             case Op.ALU_EI: return d ? (m ? ALU_EI_M32 : ALU_RI + (in.sub & 7)) : NONE;
-            case Op.ALU_AI: return d ? ALU_AI32 : NONE;
-            case Op.TEST_EG: return d && !m ? TEST_EG_R32 : NONE;
+            case Op.ALU_AI: return d ? ALU_AI32 : in.size == 0 ? ALU_AI8 : NONE;
+            case Op.TEST_EG: return m ? NONE : d ? TEST_EG_R32 : in.size == 0 ? TEST_EG_R8 : NONE;
             case Op.TEST_EI: return d && !m ? TEST_EI_R32 : NONE;
             case Op.LEA: return d ? LEA32 : NONE;
             case Op.JCC: return JCC;
             case Op.JMP_REL: return JMP_REL;
             case Op.MOVZX: return d ? (m ? MOVZX_M : MOVZX_R) : NONE;
             case Op.MOVSX: return d ? (m ? MOVSX_M : MOVSX_R) : NONE;
-            case Op.SHIFT: return d && !m ? SHIFT_R32 : NONE;
+            case Op.SHIFT: return m ? NONE : d ? SHIFT_R32 : SHIFT_R;
+            case Op.SETCC: return m ? NONE : SETCC_R8;
+            case Op.CMOV: return d ? (m ? CMOV_M32 : CMOV_R32) : NONE;
+            case Op.JMP_E: return d && m && in.op32 ? JMP_M32 : NONE;
+            case Op.CALL_E: return d && m && in.op32 ? CALL_M32 : NONE;
+            case Op.PUSH_E: return d && m ? PUSH_M32 : NONE;
             case Op.IMUL_GE: return d ? (m ? IMUL_GE_M32 : IMUL_GE_R32) : NONE;
             case Op.INC_R: return d ? INC_R32 : NONE;
             case Op.DEC_R: return d ? DEC_R32 : NONE;
