@@ -21,6 +21,7 @@ import org.x86play.snapshot.Sha256;
 import org.x86play.snapshot.Snapshot;
 import org.x86play.snapshot.SnapshotFormatException;
 import org.x86play.snapshot.SnapshotWriter;
+import org.x86play.translate.jvm.JvmBlockCompiler;
 
 /** {@code ./vmm run}: builds a {@link Machine} from the options, runs it, maps the result to an exit status. */
 final class RunCommand {
@@ -112,6 +113,7 @@ final class RunCommand {
         }
         m.setTrace(o.trace);
         if (o.tcache != null) m.setTranslationCache(o.tcache);
+        if (o.jit) m.setBlockCompiler(new JvmBlockCompiler());
         if (o.kernel == null || o.postPortGiven) {
             // Firmware progress codes, one line per write. Not by default under Linux, which writes port 0x80
             // only as an I/O delay (thousands of lines); --post-port asks for them anyway.

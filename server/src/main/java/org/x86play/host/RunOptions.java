@@ -27,6 +27,8 @@ public final class RunOptions {
     public int trace;
     /** Block translation cache: null = the machine's default, else on/off. */
     public Boolean tcache;
+    /** Compile hot blocks to JVM bytecode (default on with the block cache). */
+    public boolean jit = true;
     /** End the run (status 0) when this text appears on COM1; null for none. */
     public String until;
     /** Guest profile: print the N hottest code locations at the end (0 = off), optionally by symbol. */
@@ -104,6 +106,9 @@ public final class RunOptions {
                     break;
                 case "--tcache":
                     o.tcache = choice(opt, value(a, i++), "on", "off").equals("on");
+                    break;
+                case "--jit":
+                    o.jit = choice(opt, value(a, i++), "on", "off").equals("on");
                     break;
                 case "--stats":
                     o.stats = true;

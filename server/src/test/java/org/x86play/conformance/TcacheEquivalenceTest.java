@@ -18,20 +18,27 @@ import org.x86play.cpu.Cpu;
 import org.x86play.machine.Machine;
 import org.x86play.machine.RunLimits;
 import org.x86play.machine.RunResult;
+import org.x86play.translate.BlockCacheEngine;
 import org.x86play.translate.CacheStats;
+import org.x86play.translate.jvm.JvmBlockCompiler;
 
 /**
- * Every bare-metal program (the smc_* ones included) run with the block translation cache off and on:
+ * Every bare-metal program (the smc_* ones included) run with the block translation cache off, on, and on with
+ * every block compiled to JVM bytecode on its first full run ({@link JvmBlockCompiler}):
  * identical COM1 output, end of run, instruction count and final architectural registers; and the smc_*
  * programs pass all their checks.
  */
 class TcacheEquivalenceTest {
     record Outcome(String serial, RunResult result, int[] regs, CacheStats stats) {}
 
-    static Outcome run(byte[] image, boolean tcache) {
+    static Outcome run(byte[] image, boolean tcache) { return run(image, tcache, false); }
+
+    /** @param jit also compile every block to JVM bytecode on its first full run */
+    static Outcome run(byte[] image, boolean tcache, boolean jit) {
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
         Machine m = new Machine(16 << 20);
         m.setTranslationCache(tcache);
+        if (jit) ((BlockCacheEngine) m.engine()).setCompiler(new JvmBlockCompiler(), 1);
         m.loadBios(image);
         m.setSerialOutput(serial::write);
         RunResult r = m.run(new RunLimits().maxInstructions(BareMetalSuite.MAX_INSTRUCTIONS).timeoutMillis(60_000));
@@ -55,7 +62,7 @@ class TcacheEquivalenceTest {
             sources = s.filter(p -> p.getFileName().toString().endsWith(".asm")).sorted().toList();
         }
         Path build = Files.createTempDirectory("x86play-tcache");
-        int smc = 0;
+        int smc = 0, compiledBlocks = 0;
         try {
             for (Path asm : sources) {
                 String name = asm.getFileName().toString().replace(".asm", "");
@@ -66,7 +73,15 @@ class TcacheEquivalenceTest {
                 byte[] image = Files.readAllBytes(bin);
                 Outcome off = run(image, false);
                 Outcome on = run(image, true);
+                Outcome jit = run(image, true, true);
                 System.out.printf("%-12s %-13s %9d insns  %s%n", name, on.result.reason, on.result.instructions, on.stats);
+                System.out.printf("%-12s %-13s %9d insns  %s%n", name + "+jit", jit.result.reason, jit.result.instructions, jit.stats);
+                assertEquals(off.serial, jit.serial, name + ": serial output (compiled blocks)");
+                assertEquals(off.result.reason, jit.result.reason, name + ": end of run (compiled blocks)");
+                assertEquals(off.result.exitCode, jit.result.exitCode, name + ": exit code (compiled blocks)");
+                assertEquals(off.result.instructions, jit.result.instructions, name + ": instruction count (compiled blocks)");
+                assertArrayEquals(off.regs, jit.regs, name + ": final registers (compiled blocks)");
+                compiledBlocks += jit.stats.blocksCompiled;
                 assertEquals(off.serial, on.serial, name + ": serial output");
                 assertEquals(off.result.reason, on.result.reason, name + ": end of run");
                 assertEquals(off.result.exitCode, on.result.exitCode, name + ": exit code");
@@ -87,5 +102,6 @@ class TcacheEquivalenceTest {
             Files.deleteIfExists(build);
         }
         assertTrue(smc >= 2, "smc_* programs found");
+        assertTrue(compiledBlocks > 100, "blocks were compiled: " + compiledBlocks);
     }
 }

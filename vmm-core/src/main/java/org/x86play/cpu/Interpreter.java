@@ -480,13 +480,21 @@ public final class Interpreter implements CodeSource {
             fastOp(in);
             return true;
         } catch (CpuFault f) {
-            cpu.eip = start;
-            reg[ESP] = esp;
-            flags.rollback();
-            lastFaultVector = f.vector;
-            cpu.system.deliverException(f);
+            fastFault(f, start, esp);
             return false;
         }
+    }
+
+    /**
+     * The fault path of {@link #execFast} (also taken by compiled blocks): the instruction at {@code start}
+     * faulted; EIP and ESP go back to their values at its start, flags to theirs, and the fault is delivered.
+     */
+    private void fastFault(CpuFault f, int start, int esp) {
+        cpu.eip = start;
+        reg[ESP] = esp;
+        flags.rollback();
+        lastFaultVector = f.vector;
+        cpu.system.deliverException(f);
     }
 
     /**

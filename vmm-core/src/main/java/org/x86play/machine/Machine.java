@@ -15,6 +15,7 @@ import org.x86play.devices.serial.Uart16550;
 import org.x86play.io.IoBus;
 import org.x86play.memory.PhysicalMemory;
 import org.x86play.translate.BlockCacheEngine;
+import org.x86play.translate.BlockCompiler;
 import org.x86play.translate.ExecStats;
 import org.x86play.translate.ExecutionEngine;
 import org.x86play.translate.InterpreterEngine;
@@ -76,7 +77,25 @@ public final class Machine {
     public void setTranslationCache(boolean on) {
         if (engine != null && (engine instanceof BlockCacheEngine) == on) return;
         if (engine != null) engine.detach();
-        engine = on ? new BlockCacheEngine(cpu) : new InterpreterEngine(cpu);
+        engine = newEngine(on);
+    }
+
+    /**
+     * Compiles hot blocks to host code with {@code c} (null: blocks stay interpreted, the default). Only the
+     * block cache uses it; it stays installed across {@link #setTranslationCache} and snapshot loads.
+     */
+    public void setBlockCompiler(BlockCompiler c) {
+        compiler = c;
+        if (engine instanceof BlockCacheEngine) ((BlockCacheEngine) engine).setCompiler(c);
+    }
+
+    private BlockCompiler compiler;
+
+    private ExecutionEngine newEngine(boolean blocks) {
+        if (!blocks) return new InterpreterEngine(cpu);
+        BlockCacheEngine e = new BlockCacheEngine(cpu);
+        e.setCompiler(compiler);
+        return e;
     }
 
     public ExecutionEngine engine() { return engine; }
@@ -325,7 +344,7 @@ public final class Machine {
     public void flushTranslations() {
         boolean blocks = engine instanceof BlockCacheEngine;
         engine.detach();
-        engine = blocks ? new BlockCacheEngine(cpu) : new InterpreterEngine(cpu);
+        engine = newEngine(blocks);
         cpu.mmu.flushAll();
     }
 }

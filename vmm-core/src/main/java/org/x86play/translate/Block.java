@@ -26,6 +26,10 @@ final class Block {
     /** The last two instructions are a register compare and a conditional jump (run as one pair). */
     final boolean compareBranch;
     boolean valid = true;
+    /** Full runs of this block so far, up to the compile threshold (see {@link BlockCacheEngine#setCompiler}). */
+    int heat;
+    /** Host code for instructions 0 .. stop-1 once the block is hot and a compiler is installed, else null. */
+    CompiledBlock compiled;
     /** Hash bucket chain and per-page list. */
     Block hashNext, pageNext;
     /**

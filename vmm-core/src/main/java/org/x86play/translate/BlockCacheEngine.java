@@ -70,8 +70,28 @@ public final class BlockCacheEngine implements ExecutionEngine {
     private int gen, genBase, genLimit, genAttr, genCpl, genEpoch;
     /** True while {@link #run} executes a block; an MMIO access then sets {@link #attention}. */
     private boolean inRun, attention;
+    /** True while compiled code of {@link #runBlock} runs (the instruction index is then cpu.instructionStart's). */
+    private boolean inCompiled;
     /** Steps taken by the last {@link #run} that ended with an exception (the failing one included). */
     private int aborted;
+
+    /** Compiles hot blocks to host code, or null (the default: every block is interpreted). */
+    private BlockCompiler compiler;
+    /** Full runs of a block before it is compiled (by default). */
+    public static final int COMPILE_THRESHOLD = 256;
+    private int compileThreshold = COMPILE_THRESHOLD;
+
+    /**
+     * Installs a {@link BlockCompiler} (null: none): from now on a block that has run whole
+     * {@link #COMPILE_THRESHOLD} times is compiled, and its compiled code replaces the per-instruction loop.
+     */
+    public void setCompiler(BlockCompiler c) { setCompiler(c, COMPILE_THRESHOLD); }
+
+    /** Like {@link #setCompiler(BlockCompiler)} with another threshold (1: compile on the first full run; tests). */
+    public void setCompiler(BlockCompiler c, int threshold) {
+        compiler = c;
+        compileThreshold = Math.max(1, threshold);
+    }
 
     public BlockCacheEngine(Cpu cpu) {
         this.cpu = cpu;
@@ -91,11 +111,16 @@ public final class BlockCacheEngine implements ExecutionEngine {
         Block b = runBlock;
         if (!inRun || b == null) return;
         // Instructions before the one accessing the device are complete: find its index from its EIP.
-        int off = cpu.instructionStart - runBlockEip;
-        int j = 0;
-        while (j < b.count && (j == 0 ? 0 : b.ends[j - 1]) != off) j++;
+        int j = indexAt(b, cpu.instructionStart - runBlockEip);
         if (j < b.count) count(j);
         attention = true;
+    }
+
+    /** Index of the instruction of {@code b} that starts {@code off} bytes into it ({@code b.count} if none). */
+    private static int indexAt(Block b, int off) {
+        int j = 0;
+        while (j < b.count && (j == 0 ? 0 : b.ends[j - 1]) != off) j++;
+        return j;
     }
 
     @Override
@@ -119,7 +144,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
         interp.prepareRun();
         interp.beginBlock();                      // shadow-setting instructions end the run, so once per run
         final CacheStats stats = this.stats;
-        int done = 0, k = 0, chained = 0, targetHits = 0, inBlocks = 0;
+        int done = 0, k = 0, chained = 0, targetHits = 0, inBlocks = 0, compiledRuns = 0;
         // Constant for the whole run (CS, CPL and paging change only through attention instructions and faults).
         final int base = cs.base, limit = cs.limit;
         final boolean code32 = cs.is32();
@@ -145,13 +170,30 @@ public final class BlockCacheEngine implements ExecutionEngine {
                 inRun = true;
                 boolean ok = true;
                 k = 0;                            // instructions of b completed
-                while (k < stop) {
-                    if (!interp.execFast(insns[k], mask)) {
+                CompiledBlock cb = n == b.count ? b.compiled : null;
+                if (cb == null && n == b.count && compiler != null && ++b.heat == compileThreshold) {
+                    cb = compile(b, stop);
+                }
+                if (cb != null) {
+                    inCompiled = true;
+                    int r = cb.run();             // the loop below, as host code
+                    inCompiled = false;
+                    if (r >= 0) {
+                        k = r;
+                    } else {
+                        k = -r - 1;
                         ok = false;
-                        break;
                     }
-                    k++;
-                    if (!b.valid) break;          // written to: the rest of the block is stale
+                    compiledRuns++;
+                } else {
+                    while (k < stop) {
+                        if (!interp.execFast(insns[k], mask)) {
+                            ok = false;
+                            break;
+                        }
+                        k++;
+                        if (!b.valid) break;      // written to: the rest of the block is stale
+                    }
                 }
                 if (pair) {
                     if (ok && k == stop && b.valid) {
@@ -213,20 +255,34 @@ public final class BlockCacheEngine implements ExecutionEngine {
             interp.step();
             done++;
         } catch (RuntimeException | Error e) {
+            if (inCompiled) k = indexAt(runBlock, cpu.instructionStart - runBlockEip);   // the loop's k
             if (inRun) count(k);
             aborted = done + k + 1;
             throw e;
         } finally {
             inRun = false;
+            inCompiled = false;
             runBlock = null;
             cur = null;                           // enter() set it without the step() cursor's index
             stats.chained += chained;
             stats.targetHits += targetHits;
             stats.blockExecutions += chained + targetHits;
             stats.blockInstructions += inBlocks;
+            stats.compiledExecutions += compiledRuns;
             cache.cpuExecuting = false;
         }
         return done;
+    }
+
+    /** Compiles {@code b}'s first {@code stop} instructions; a block the compiler declines is not offered again. */
+    private CompiledBlock compile(Block b, int stop) {
+        if (stop <= 0) return null;
+        CompiledBlock cb = compiler.compile(cpu, b.insns, b.ends, stop, b.eipMask);
+        if (cb == null) return null;
+        cb.attach(b);
+        b.compiled = cb;
+        stats.blocksCompiled++;
+        return cb;
     }
 
     /** Adds the instructions of {@link #runBlock} completed so far ({@code c}) to the CPU's counters. */

@@ -1,0 +1,548 @@
+package org.x86play.translate.jvm;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.x86play.cpu.Cpu;
+import org.x86play.cpu.CpuFault;
+import org.x86play.cpu.Flags;
+import org.x86play.cpu.Interpreter;
+import org.x86play.cpu.decoder.FastForm;
+import org.x86play.cpu.decoder.Instruction;
+import org.x86play.translate.BlockCompiler;
+import org.x86play.translate.CompiledBlock;
+
+/**
+ * Compiles hot blocks to JVM bytecode: one hidden class per block whose {@code run()} is the block's
+ * instructions in a row, each as the very code the interpreter would run for it, with the dispatch resolved
+ * at compile time. This removes what an interpreter pays per instruction: the {@code switch} over the form
+ * (an indirect jump the host CPU often mispredicts), the loop, the per-instruction call and exception scope.
+ * HotSpot then compiles each hot block method to host code, inlining the handlers.
+ * <p>
+ * Semantics are the interpreter's by construction: register forms are emitted as the one-line Java they are
+ * in {@code Interpreter.fastOp} (register numbers and immediates as constants), every other instruction as
+ * a call of the same private handler {@code fastOp} would call (the generated class is a nestmate of
+ * {@link Interpreter}, so it calls them directly), and anything without a fast form through
+ * {@code execute}. Around each instruction it keeps what {@link Interpreter#execFast} keeps: CS:EIP of the
+ * instruction ({@code cpu.instructionStart}), the next EIP, ESP for the fault rollback; after every
+ * instruction that may write memory it returns if the write hit the block itself.
+ */
+public final class JvmBlockCompiler implements BlockCompiler {
+    private static final String INTERP = "org/x86play/cpu/Interpreter";
+    private static final String CPU = "org/x86play/cpu/Cpu";
+    private static final String FLAGS = "org/x86play/cpu/Flags";
+    private static final String INSN = "org/x86play/cpu/decoder/Instruction";
+    private static final String FAULT = "org/x86play/cpu/CpuFault";
+    private static final String BASE = "org/x86play/translate/CompiledBlock";
+    private static final String NAME = "org/x86play/cpu/CompiledBlock$";
+    private static final String D_IN = "(L" + INSN + ";)V";
+
+    /** Local variable slots of the generated run(). */
+    private static final int THIS = 0, IT = 1, CPUV = 2, REG = 3, FL = 4, INS = 5, EIP0 = 6, K = 7, ESP = 8, EX = 9;
+
+    private static final String[] ALU = {"add32", "or32", "adc32", "sbb32", "and32", "sub32", "xor32", "sub32"};
+
+    private final MethodHandles.Lookup lookup;
+    private int compiled;
+
+    public JvmBlockCompiler() {
+        try {
+            // Same (unnamed) module: a lookup with private access to Interpreter, which may define nestmates of it.
+            lookup = MethodHandles.privateLookupIn(Interpreter.class, MethodHandles.lookup());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("the JVM block compiler needs private access to Interpreter", e);
+        }
+        checkTargets();
+    }
+
+    /** Blocks compiled by this compiler so far. */
+    public int compiledBlocks() { return compiled; }
+
+    @Override
+    public CompiledBlock compile(Cpu cpu, Instruction[] insns, int[] ends, int stop, int eipMask) {
+        byte[] code = generate(insns, ends, stop, eipMask);
+        try {
+            Class<?> c = lookup.defineHiddenClass(code, true, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
+            MethodHandle ctor = lookup.findConstructor(c, MethodType.methodType(void.class, Interpreter.class, Instruction[].class));
+            compiled++;
+            return (CompiledBlock) ctor.invoke(cpu.interpreter, insns);
+        } catch (Throwable t) {
+            throw new IllegalStateException("block compiler: generated class rejected: " + t, t);
+        }
+    }
+
+    /** The class file of one block (public for tests that inspect or verify it). */
+    public static byte[] generate(Instruction[] insns, int[] ends, int stop, int eipMask) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return a.equals(b) ? a : "java/lang/Object";    // only our own few types meet in frames
+            }
+        };
+        cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, BASE, null);
+        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "it", "L" + INTERP + ";", null, null).visitEnd();
+        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL, "ins", "[L" + INSN + ";", null, null).visitEnd();
+
+        MethodVisitor init = cw.visitMethod(0, "<init>", "(L" + INTERP + ";[L" + INSN + ";)V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, BASE, "<init>", "()V", false);
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitVarInsn(Opcodes.ALOAD, 1);
+        init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "it", "L" + INTERP + ";");
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitVarInsn(Opcodes.ALOAD, 2);
+        init.visitFieldInsn(Opcodes.PUTFIELD, NAME, "ins", "[L" + INSN + ";");
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+
+        MethodVisitor m = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()I", null, null);
+        m.visitCode();
+        new Emitter(m, insns, ends, stop, eipMask).body();
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    private static final class Emitter {
+        private final MethodVisitor m;
+        private final Instruction[] insns;
+        private final int[] ends;
+        private final int stop, eipMask;
+
+        Emitter(MethodVisitor m, Instruction[] insns, int[] ends, int stop, int eipMask) {
+            this.m = m;
+            this.insns = insns;
+            this.ends = ends;
+            this.stop = stop;
+            this.eipMask = eipMask;
+        }
+
+        void body() {
+            // Locals: it, cpu, reg, flags, ins, eip0, k, esp.
+            m.visitVarInsn(Opcodes.ALOAD, THIS);
+            m.visitFieldInsn(Opcodes.GETFIELD, NAME, "it", "L" + INTERP + ";");
+            m.visitVarInsn(Opcodes.ASTORE, IT);
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            m.visitFieldInsn(Opcodes.GETFIELD, INTERP, "cpu", "L" + CPU + ";");
+            m.visitVarInsn(Opcodes.ASTORE, CPUV);
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            m.visitFieldInsn(Opcodes.GETFIELD, INTERP, "reg", "[I");
+            m.visitVarInsn(Opcodes.ASTORE, REG);
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            m.visitFieldInsn(Opcodes.GETFIELD, INTERP, "flags", "L" + FLAGS + ";");
+            m.visitVarInsn(Opcodes.ASTORE, FL);
+            m.visitVarInsn(Opcodes.ALOAD, THIS);
+            m.visitFieldInsn(Opcodes.GETFIELD, NAME, "ins", "[L" + INSN + ";");
+            m.visitVarInsn(Opcodes.ASTORE, INS);
+            m.visitVarInsn(Opcodes.ALOAD, CPUV);
+            m.visitFieldInsn(Opcodes.GETFIELD, CPU, "eip", "I");
+            m.visitVarInsn(Opcodes.ISTORE, EIP0);
+            push(0);
+            m.visitVarInsn(Opcodes.ISTORE, K);
+            push(0);
+            m.visitVarInsn(Opcodes.ISTORE, ESP);
+
+            Label tryStart = new Label(), tryEnd = new Label(), handler = new Label();
+            m.visitTryCatchBlock(tryStart, tryEnd, handler, FAULT);
+            m.visitLabel(tryStart);
+            for (int k = 0; k < stop; k++) instruction(k);
+            finishEip();
+            push(stop);
+            m.visitInsn(Opcodes.IRETURN);
+            m.visitLabel(tryEnd);
+
+            // catch (CpuFault f) { it.fastFault(f, cpu.instructionStart, esp); return -(k + 1); }
+            m.visitLabel(handler);
+            m.visitVarInsn(Opcodes.ASTORE, EX);
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            m.visitVarInsn(Opcodes.ALOAD, EX);
+            m.visitVarInsn(Opcodes.ALOAD, CPUV);
+            m.visitFieldInsn(Opcodes.GETFIELD, CPU, "instructionStart", "I");
+            m.visitVarInsn(Opcodes.ILOAD, ESP);
+            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "fastFault", "(L" + FAULT + ";II)V", false);
+            m.visitVarInsn(Opcodes.ILOAD, K);
+            m.visitInsn(Opcodes.ICONST_1);
+            m.visitInsn(Opcodes.IADD);
+            m.visitInsn(Opcodes.INEG);
+            m.visitInsn(Opcodes.IRETURN);
+        }
+
+        /** True while cpu.eip holds the EIP after the last emitted instruction (pure ones do not store it). */
+        private boolean eipCurrent = true;
+
+        /**
+         * One instruction. Register-only forms that cannot fault and do not read EIP ({@link #pure}) are just their
+         * operation; the others get the bookkeeping of execFast first (index, CS:EIP of the instruction, ESP for
+         * the rollback, the next EIP) and, if they may write memory, the self-write check after.
+         */
+        private void instruction(int k) {
+            Instruction in = insns[k];
+            if (pure(in)) {
+                emitPure(in);
+                eipCurrent = false;
+                return;
+            }
+            push(k);
+            m.visitVarInsn(Opcodes.ISTORE, K);
+            // cpu.instructionStart = (eip0 + start) & mask
+            m.visitVarInsn(Opcodes.ALOAD, CPUV);
+            eipPlus(k == 0 ? 0 : ends[k - 1]);
+            m.visitFieldInsn(Opcodes.PUTFIELD, CPU, "instructionStart", "I");
+            // esp = reg[ESP]
+            m.visitVarInsn(Opcodes.ALOAD, REG);
+            push(4);
+            m.visitInsn(Opcodes.IALOAD);
+            m.visitVarInsn(Opcodes.ISTORE, ESP);
+            // cpu.eip = (eip0 + end) & mask
+            m.visitVarInsn(Opcodes.ALOAD, CPUV);
+            eipPlus(ends[k]);
+            m.visitFieldInsn(Opcodes.PUTFIELD, CPU, "eip", "I");
+            eipCurrent = true;
+            if (emit(k, in)) {
+                // if (!stillValid()) return k + 1;
+                Label ok = new Label();
+                m.visitVarInsn(Opcodes.ALOAD, THIS);
+                m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BASE, "stillValid", "()Z", false);
+                m.visitJumpInsn(Opcodes.IFNE, ok);
+                push(k + 1);
+                m.visitInsn(Opcodes.IRETURN);
+                m.visitLabel(ok);
+            }
+        }
+
+        /** Before the final return: the EIP after the last instruction, unless already stored. */
+        void finishEip() {
+            if (eipCurrent) return;
+            m.visitVarInsn(Opcodes.ALOAD, CPUV);
+            eipPlus(ends[stop - 1]);
+            m.visitFieldInsn(Opcodes.PUTFIELD, CPU, "eip", "I");
+        }
+
+        /**
+         * Forms on registers and immediates only that can neither fault nor read EIP: nothing of execFast's
+         * bookkeeping is observable for them (a later fault restores EIP from its own start; no device sees them).
+         */
+        static boolean pure(Instruction in) {
+            int f = in.fast;
+            if (f >= FastForm.ALU_RR_EG && f < FastForm.ALU_RI + 8) return true;
+            switch (f) {
+                case FastForm.MOV_EG_R32: case FastForm.MOV_GE_R32: case FastForm.MOV_RI32: case FastForm.LEA32:
+                case FastForm.TEST_EG_R32: case FastForm.TEST_EI_R32: case FastForm.INC_R32: case FastForm.DEC_R32:
+                case FastForm.MOVZX_R: case FastForm.MOVSX_R: case FastForm.SETCC_R8: case FastForm.CMOV_R32:
+                case FastForm.TEST_EG_R8: case FastForm.SHIFT_R32: case FastForm.SHIFT_R: case FastForm.IMUL_GE_R32:
+                case FastForm.MUL_R32: case FastForm.ALU_AI32: case FastForm.ALU_AI8: case FastForm.MOV_EG_R8:
+                case FastForm.MOV_GE_R8:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        /** A pure form: its own code where it is one line, else the handler fastOp calls (or fastOp itself). */
+        private void emitPure(Instruction in) {
+            int f = in.fast;
+            if (f >= FastForm.ALU_RR_EG && f < FastForm.ALU_RI + 8) {
+                emit(-1, in);
+                return;
+            }
+            switch (f) {
+                case FastForm.MOV_EG_R32: case FastForm.MOV_GE_R32: case FastForm.MOV_RI32:
+                case FastForm.TEST_EG_R32: case FastForm.TEST_EI_R32:
+                    emit(-1, in);
+                    return;
+                case FastForm.LEA32:
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    ea(in);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return;
+                case FastForm.CMOV_R32: {
+                    // if (flags.condition(cc)) reg[reg] = reg[rm];
+                    Label skip = new Label();
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    push(in.sub);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "condition", "(I)Z", false);
+                    m.visitJumpInsn(Opcodes.IFEQ, skip);
+                    storeRegFromReg(in.reg, in.rm);
+                    m.visitLabel(skip);
+                    return;
+                }
+                default:
+                    break;
+            }
+            String handler = pureHandler(f);
+            int k = indexOf(in);
+            if (handler != null) callWithInsn(k, handler, D_IN);
+            else callWithInsn(k, "fastOp", D_IN);
+        }
+
+        private int indexOf(Instruction in) {
+            for (int i = 0; i < insns.length; i++) if (insns[i] == in) return i;
+            throw new IllegalStateException("instruction not in block");
+        }
+
+        private static String pureHandler(int f) {
+            switch (f) {
+                case FastForm.INC_R32: return "incR32";
+                case FastForm.DEC_R32: return "decR32";
+                case FastForm.SHIFT_R32: return "shiftR32";
+                case FastForm.SHIFT_R: return "shiftR";
+                case FastForm.ALU_AI32: return "aluAi32";
+                case FastForm.ALU_AI8: return "aluAi8";
+                default: return null;
+            }
+        }
+
+        /** The effective address (offset in the segment) of the memory operand, as Interpreter.offset computes it. */
+        private void ea(Instruction in) {
+            push(in.disp);
+            if (in.base >= 0) {
+                loadReg(in.base);
+                m.visitInsn(Opcodes.IADD);
+            }
+            if (in.index >= 0) {
+                loadReg(in.index);
+                if (in.scale != 0) {
+                    push(in.scale);
+                    m.visitInsn(Opcodes.ISHL);
+                }
+                m.visitInsn(Opcodes.IADD);
+            }
+            if (!in.addr32) {
+                push(0xFFFF);
+                m.visitInsn(Opcodes.IAND);
+            }
+        }
+
+        /** it.linR/linW(seg, ea, len) on the stack. */
+        private void linear(Instruction in, boolean write, int len) {
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            push(in.memSeg);
+            ea(in);
+            push(len);
+            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, write ? "linW" : "linR", "(III)I", false);
+        }
+
+        /** it.rd32(it.linR(seg, ea, 3)) and the byte/word forms on the stack. */
+        private void read(Instruction in, int len) {
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            linear(in, false, len);
+            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, len == 3 ? "rd32" : len == 1 ? "rd16" : "rd8", "(I)I", false);
+        }
+
+        /** Emits the instruction's semantics; returns true if it may write memory (so the block may be stale). */
+        private boolean emit(int k, Instruction in) {
+            int f = in.fast;
+            if (f >= FastForm.ALU_RR_EG && f < FastForm.ALU_RI + 8) {
+                int op = (f - FastForm.ALU_RR_EG) & 7;
+                int dst, src;
+                boolean imm = f >= FastForm.ALU_RI;
+                if (f < FastForm.ALU_RR_GE) { dst = in.rm; src = in.reg; }
+                else if (!imm) { dst = in.reg; src = in.rm; }
+                else { dst = in.rm; src = -1; }
+                if (op != FastForm.CMP) {
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(dst);
+                }
+                m.visitVarInsn(Opcodes.ALOAD, IT);
+                loadReg(dst);
+                if (imm) push(in.imm);
+                else loadReg(src);
+                m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, ALU[op], "(II)I", false);
+                if (op != FastForm.CMP) m.visitInsn(Opcodes.IASTORE);
+                else m.visitInsn(Opcodes.POP);
+                return false;
+            }
+            switch (f) {
+                case FastForm.MOV_EG_R32: storeRegFromReg(in.rm, in.reg); return false;
+                case FastForm.MOV_GE_R32: storeRegFromReg(in.reg, in.rm); return false;
+                case FastForm.MOV_RI32:
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.sub);
+                    push(in.imm);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return false;
+                case FastForm.LEA32:
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    callWithInsn(k, "offset", "(L" + INSN + ";)I");
+                    m.visitInsn(Opcodes.IASTORE);
+                    return false;
+                case FastForm.TEST_EG_R32:
+                case FastForm.TEST_EI_R32:
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    loadReg(in.rm);
+                    if (f == FastForm.TEST_EG_R32) loadReg(in.reg);
+                    else push(in.imm);
+                    m.visitInsn(Opcodes.IAND);
+                    push(2);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "logic", "(II)V", false);
+                    return false;
+                case FastForm.PUSH_R32:
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    loadReg(in.sub);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "push32", "(I)V", false);
+                    return true;
+                case FastForm.POP_R32:
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.sub);
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "pop32", "()I", false);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return false;
+                case FastForm.MOV_GE_M32:
+                    // reg[r] = it.rd32(it.linR(seg, ea, 3))
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    read(in, 3);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return false;
+                case FastForm.MOV_EG_M32:
+                    // it.wr32(it.linW(seg, ea, 3), reg[r])
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    linear(in, true, 3);
+                    loadReg(in.reg);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "wr32", "(II)V", false);
+                    return true;
+                case FastForm.ALU_GE_M32: {
+                    // reg[r] = it.op32(reg[r], it.rd32(...)), CMP: only the flags
+                    boolean cmp = (in.sub & 7) == FastForm.CMP;
+                    if (!cmp) {
+                        m.visitVarInsn(Opcodes.ALOAD, REG);
+                        push(in.reg);
+                    }
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    loadReg(in.reg);
+                    read(in, 3);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, ALU[in.sub & 7], "(II)I", false);
+                    m.visitInsn(cmp ? Opcodes.POP : Opcodes.IASTORE);
+                    return false;
+                }
+                case FastForm.MOVZX_M:
+                case FastForm.MOVSX_M:
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    read(in, in.sub == 0 ? 0 : 1);
+                    if (f == FastForm.MOVSX_M) m.visitInsn(in.sub == 0 ? Opcodes.I2B : Opcodes.I2S);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return false;
+                case FastForm.ALU_AI32: callWithInsn(k, "aluAi32", D_IN); return false;
+                case FastForm.ALU_EG_M32:
+                case FastForm.ALU_EI_M32:
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    loadInsn(k);
+                    if (f == FastForm.ALU_EG_M32) loadReg(in.reg);
+                    else push(in.imm);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "aluEgM32", "(L" + INSN + ";I)V", false);
+                    return true;
+                case FastForm.JCC: callWithInsn(k, "jcc", D_IN); return false;
+                case FastForm.SHIFT_R32: callWithInsn(k, "shiftR32", D_IN); return false;
+                case FastForm.IMUL_GE_M32: callWithInsn(k, "imulGeM32", D_IN); return false;
+                case FastForm.INC_R32: callWithInsn(k, "incR32", D_IN); return false;
+                case FastForm.DEC_R32: callWithInsn(k, "decR32", D_IN); return false;
+                case FastForm.MUL_M32: callWithInsn(k, "mulM32", D_IN); return false;
+                case FastForm.CALL_REL32: callWithInsn(k, "callRel32", D_IN); return true;
+                case FastForm.CMOV_M32: callWithInsn(k, "cmovM32", D_IN); return false;
+                case FastForm.ALU_AI8: callWithInsn(k, "aluAi8", D_IN); return false;
+                case FastForm.ALU_GE8: callWithInsn(k, "aluGe8", D_IN); return false;
+                case FastForm.SHIFT_R: callWithInsn(k, "shiftR", D_IN); return false;
+                case FastForm.CALL_M32: callWithInsn(k, "callM32", D_IN); return true;
+                case FastForm.NONE: callWithInsn(k, "execute", D_IN); return true;
+                default: callWithInsn(k, "fastOp", D_IN); return true;
+            }
+        }
+
+        /** it.name(ins[k]) */
+        private void callWithInsn(int k, String name, String desc) {
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            loadInsn(k);
+            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, name, desc, false);
+        }
+
+        private void loadInsn(int k) {
+            m.visitVarInsn(Opcodes.ALOAD, INS);
+            push(k);
+            m.visitInsn(Opcodes.AALOAD);
+        }
+
+        private void loadReg(int r) {
+            m.visitVarInsn(Opcodes.ALOAD, REG);
+            push(r);
+            m.visitInsn(Opcodes.IALOAD);
+        }
+
+        private void storeRegFromReg(int dst, int src) {
+            m.visitVarInsn(Opcodes.ALOAD, REG);
+            push(dst);
+            loadReg(src);
+            m.visitInsn(Opcodes.IASTORE);
+        }
+
+        /** (eip0 + off) & mask on the stack. */
+        private void eipPlus(int off) {
+            m.visitVarInsn(Opcodes.ILOAD, EIP0);
+            if (off != 0) {
+                push(off);
+                m.visitInsn(Opcodes.IADD);
+            }
+            if (eipMask != -1) {
+                push(eipMask);
+                m.visitInsn(Opcodes.IAND);
+            }
+        }
+
+        private void push(int v) {
+            if (v >= -1 && v <= 5) m.visitInsn(Opcodes.ICONST_0 + v);
+            else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) m.visitIntInsn(Opcodes.BIPUSH, v);
+            else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) m.visitIntInsn(Opcodes.SIPUSH, v);
+            else m.visitLdcInsn(v);
+        }
+    }
+
+    /**
+     * Fails at start-up, not in the middle of a guest, if the interpreter no longer has a member the generated
+     * code calls (they are resolved by name when a block first runs).
+     */
+    private static void checkTargets() {
+        try {
+            for (String f : new String[] {"cpu", "reg", "flags"}) {
+                Field x = Interpreter.class.getDeclaredField(f);
+                if (x.getType() != (f.equals("cpu") ? Cpu.class : f.equals("reg") ? int[].class : Flags.class)) {
+                    throw new NoSuchFieldException(f + " has another type");
+                }
+            }
+            for (String n : new String[] {"movGeM32", "movEgM32", "aluGeM32", "aluAi32", "jcc", "movzxM", "movsxM",
+                    "shiftR32", "imulGeM32", "incR32", "decR32", "mulM32", "callRel32", "cmovM32", "aluAi8", "aluGe8",
+                    "shiftR", "callM32", "execute", "fastOp"}) {
+                method(n, void.class, Instruction.class);
+            }
+            method("offset", int.class, Instruction.class);
+            method("linR", int.class, int.class, int.class, int.class);
+            method("linW", int.class, int.class, int.class, int.class);
+            for (String n : new String[] {"rd32", "rd16", "rd8"}) method(n, int.class, int.class);
+            method("wr32", void.class, int.class, int.class);
+            method("aluEgM32", void.class, Instruction.class, int.class);
+            method("push32", void.class, int.class);
+            method("pop32", int.class);
+            method("fastFault", void.class, CpuFault.class, int.class, int.class);
+            for (String n : ALU) method(n, int.class, int.class, int.class);
+        } catch (NoSuchFieldException | NoSuchMethodException e) {
+            throw new IllegalStateException("the JVM block compiler is out of date with Interpreter: " + e.getMessage(), e);
+        }
+    }
+
+    private static void method(String name, Class<?> ret, Class<?>... params) throws NoSuchMethodException {
+        Method x = Interpreter.class.getDeclaredMethod(name, params);
+        if (x.getReturnType() != ret) throw new NoSuchMethodException(name + " returns " + x.getReturnType());
+    }
+}
