@@ -162,7 +162,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
                 // An attention instruction (port I/O, RDTSC, WRMSR...) is held back until the count is current.
                 int stop = n == b.count && b.endsRun ? n - 1 : n;
                 // A compare-and-branch tail runs as one pair (only when the whole block runs).
-                final boolean pair = n == b.count && b.compareBranch;
+                boolean pair = n == b.count && b.compareBranch;
                 if (pair) stop = n - 2;
                 runBlock = b;
                 runBlockEip = cpu.eip;
@@ -172,9 +172,12 @@ public final class BlockCacheEngine implements ExecutionEngine {
                 k = 0;                            // instructions of b completed
                 CompiledBlock cb = n == b.count ? b.compiled : null;
                 if (cb == null && n == b.count && compiler != null && ++b.heat == compileThreshold) {
-                    cb = compile(b, stop);
+                    cb = compile(b, b.endsRun ? n - 1 : n);
                 }
                 if (cb != null) {
+                    // Compiled code runs everything but a final attention instruction (the pair included).
+                    stop = b.endsRun ? n - 1 : n;
+                    pair = false;
                     inCompiled = true;
                     int r = cb.run();             // the loop below, as host code
                     inCompiled = false;

@@ -16,6 +16,7 @@ import org.x86play.cpu.Flags;
 import org.x86play.cpu.Interpreter;
 import org.x86play.cpu.decoder.FastForm;
 import org.x86play.cpu.decoder.Instruction;
+import org.x86play.cpu.decoder.Operand;
 import org.x86play.translate.BlockCompiler;
 import org.x86play.translate.CompiledBlock;
 
@@ -40,6 +41,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
     private static final String FLAGS = "org/x86play/cpu/Flags";
     private static final String INSN = "org/x86play/cpu/decoder/Instruction";
     private static final String FAULT = "org/x86play/cpu/CpuFault";
+    private static final String ARITH = "org/x86play/cpu/exec/Arith";
     private static final String BASE = "org/x86play/translate/CompiledBlock";
     private static final String NAME = "org/x86play/cpu/CompiledBlock$";
     private static final String D_IN = "(L" + INSN + ";)V";
@@ -266,6 +268,71 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     ea(in);
                     m.visitInsn(Opcodes.IASTORE);
                     return;
+                case FastForm.SHIFT_R32:
+                    if (!constantShift(in)) break;
+                    return;
+                case FastForm.MOVZX_R:
+                    // reg[reg] = it.getReg(sub, rm)
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    getReg(in.sub, in.rm);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return;
+                case FastForm.MOVSX_R:
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    getReg(in.sub == 0 ? 0 : 1, in.rm);
+                    m.visitInsn(in.sub == 0 ? Opcodes.I2B : Opcodes.I2S);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return;
+                case FastForm.MOV_EG_R8:
+                case FastForm.MOV_GE_R8: {
+                    int d = f == FastForm.MOV_EG_R8 ? in.rm : in.reg, s = f == FastForm.MOV_EG_R8 ? in.reg : in.rm;
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    push(0);
+                    push(d);
+                    getReg(0, s);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "setReg", "(III)V", false);
+                    return;
+                }
+                case FastForm.SETCC_R8: {
+                    // it.setReg(0, rm, flags.condition(cc) ? 1 : 0)
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    push(0);
+                    push(in.rm);
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    push(in.sub);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "condition", "(I)Z", false);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "setReg", "(III)V", false);
+                    return;
+                }
+                case FastForm.TEST_EG_R8:
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    getReg(0, in.rm);
+                    getReg(0, in.reg);
+                    m.visitInsn(Opcodes.IAND);
+                    push(0);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "logic", "(II)V", false);
+                    return;
+                case FastForm.IMUL_GE_R32:
+                    // reg[reg] = Arith.imul(flags, reg[reg], reg[rm], 2)
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    loadReg(in.reg);
+                    loadReg(in.rm);
+                    push(2);
+                    m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "imul", "(L" + FLAGS + ";III)I", false);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return;
+                case FastForm.MUL_R32:
+                    // Arith.mul(flags, reg, reg[rm], 2)
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    loadReg(in.rm);
+                    push(2);
+                    m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "mul", "(L" + FLAGS + ";[III)V", false);
+                    return;
                 case FastForm.CMOV_R32: {
                     // if (flags.condition(cc)) reg[reg] = reg[rm];
                     Label skip = new Label();
@@ -284,6 +351,35 @@ public final class JvmBlockCompiler implements BlockCompiler {
             int k = indexOf(in);
             if (handler != null) callWithInsn(k, handler, D_IN);
             else callWithInsn(k, "fastOp", D_IN);
+        }
+
+        /** it.getReg(sz, r) on the stack (byte registers AL..BH, words, dwords). */
+        private void getReg(int sz, int r) {
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            push(sz);
+            push(r);
+            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "getReg", "(II)I", false);
+        }
+
+        /**
+         * SHL/SHR/SAR of a register by an immediate or 1 as reg[rm] = it.shl32(reg[rm], n) etc.; a count that is 0
+         * after masking does nothing (no flags), as in shiftR32. False for CL counts and rotates (the handler).
+         */
+        private boolean constantShift(Instruction in) {
+            int op2 = in.row.op2;
+            if (op2 == Operand.CL) return false;
+            String name = in.sub == 4 || in.sub == 6 ? "shl32" : in.sub == 5 ? "shr32" : in.sub == 7 ? "sar32" : null;
+            if (name == null) return false;
+            int count = (op2 == Operand.ONE ? 1 : in.imm) & 0x1F;
+            if (count == 0) return true;
+            m.visitVarInsn(Opcodes.ALOAD, REG);
+            push(in.rm);
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            loadReg(in.rm);
+            push(count);
+            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, name, "(II)I", false);
+            m.visitInsn(Opcodes.IASTORE);
+            return true;
         }
 
         private int indexOf(Instruction in) {
@@ -445,9 +541,76 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     else push(in.imm);
                     m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "aluEgM32", "(L" + INSN + ";I)V", false);
                     return true;
-                case FastForm.JCC: callWithInsn(k, "jcc", D_IN); return false;
+                case FastForm.JCC: {
+                    // if (flags.condition(cc)) it.jumpNear(next + imm, op32)
+                    Label skip = new Label();
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    push(in.sub);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "condition", "(I)Z", false);
+                    m.visitJumpInsn(Opcodes.IFEQ, skip);
+                    jumpNear(k, in);
+                    m.visitLabel(skip);
+                    return false;
+                }
+                case FastForm.JMP_REL: jumpNear(k, in); return false;
+                case FastForm.RET32:
+                    // it.jumpNear(it.pop32(), true)
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "pop32", "()I", false);
+                    push(1);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "jumpNear", "(IZ)V", false);
+                    return false;
+                case FastForm.JMP_M32:
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    read(in, 3);
+                    push(1);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "jumpNear", "(IZ)V", false);
+                    return false;
+                case FastForm.PUSH_M32:
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    read(in, 3);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "push32", "(I)V", false);
+                    return true;
+                case FastForm.MOV_EI_M32:
+                    // it.wr32(it.linW(seg, ea, 3), imm)
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    linear(in, true, 3);
+                    push(in.imm);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "wr32", "(II)V", false);
+                    return true;
+                case FastForm.MOV_EG_M16:
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    linear(in, true, 1);
+                    loadReg(in.reg);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "wr16", "(II)V", false);
+                    return true;
+                case FastForm.MOV_EG_M8:
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    linear(in, true, 0);
+                    getReg(0, in.reg);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "wr8", "(II)V", false);
+                    return true;
+                case FastForm.MOV_GE_M8:
+                case FastForm.MOV_GE_M16:
+                    // it.setReg(sz, reg, it.rd8/rd16(...))
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    push(f == FastForm.MOV_GE_M8 ? 0 : 1);
+                    push(in.reg);
+                    read(in, f == FastForm.MOV_GE_M8 ? 0 : 1);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "setReg", "(III)V", false);
+                    return false;
+                case FastForm.IMUL_GE_M32:
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    loadReg(in.reg);
+                    read(in, 3);
+                    push(2);
+                    m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "imul", "(L" + FLAGS + ";III)I", false);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return false;
                 case FastForm.SHIFT_R32: callWithInsn(k, "shiftR32", D_IN); return false;
-                case FastForm.IMUL_GE_M32: callWithInsn(k, "imulGeM32", D_IN); return false;
                 case FastForm.INC_R32: callWithInsn(k, "incR32", D_IN); return false;
                 case FastForm.DEC_R32: callWithInsn(k, "decR32", D_IN); return false;
                 case FastForm.MUL_M32: callWithInsn(k, "mulM32", D_IN); return false;
@@ -460,6 +623,16 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 case FastForm.NONE: callWithInsn(k, "execute", D_IN); return true;
                 default: callWithInsn(k, "fastOp", D_IN); return true;
             }
+        }
+
+        /** it.jumpNear(next + imm, op32): the relative target from the EIP after instruction k. */
+        private void jumpNear(int k, Instruction in) {
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            eipPlus(ends[k]);
+            push(in.imm);
+            m.visitInsn(Opcodes.IADD);
+            push(in.op32 ? 1 : 0);
+            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "jumpNear", "(IZ)V", false);
         }
 
         /** it.name(ins[k]) */
@@ -531,6 +704,12 @@ public final class JvmBlockCompiler implements BlockCompiler {
             method("linW", int.class, int.class, int.class, int.class);
             for (String n : new String[] {"rd32", "rd16", "rd8"}) method(n, int.class, int.class);
             method("wr32", void.class, int.class, int.class);
+            method("wr16", void.class, int.class, int.class);
+            method("wr8", void.class, int.class, int.class);
+            method("getReg", int.class, int.class, int.class);
+            method("setReg", void.class, int.class, int.class, int.class);
+            method("jumpNear", void.class, int.class, boolean.class);
+            for (String n : new String[] {"shl32", "shr32", "sar32"}) method(n, int.class, int.class, int.class);
             method("aluEgM32", void.class, Instruction.class, int.class);
             method("push32", void.class, int.class);
             method("pop32", int.class);

@@ -99,7 +99,7 @@ class JvmBlockCompilerTest {
         for (int i = 0; i < n; i++) {
             int d = dst[rnd.nextInt(dst.length)], s = rnd.nextInt(8);
             int disp = 4 * rnd.nextInt(64);
-            switch (rnd.nextInt(22)) {
+            switch (rnd.nextInt(30)) {
                 case 0 -> { out.write(0x89); out.write(0xC0 | s << 3 | d); }                      // mov d, s
                 case 1 -> { out.write(0x8B); out.write(0xC0 | d << 3 | s); }                      // mov d, s (8B)
                 case 2 -> { out.write(new int[] {0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39}[rnd.nextInt(8)]); out.write(0xC0 | s << 3 | d); }
@@ -127,6 +127,14 @@ class JvmBlockCompilerTest {
                     if (rnd.nextInt(4) == 0) { out.write(0x8B); out.write(0x86 | d << 3); dword(out, DATA); }
                     else { out.write(0x8B); out.write(0x45 | d << 3); out.write(disp - 0x100); }
                 }
+                case 22 -> { out.write(rnd.nextBoolean() ? 0x88 : 0x8A); out.write(0xC0 | rnd.nextInt(8) << 3 | (rnd.nextBoolean() ? d & 3 : rnd.nextInt(4))); } // mov r8, r8 (AL..BL targets, any source)
+                case 23 -> { out.write(0x8A); out.write(0x45 | (d & 3) << 3); out.write(disp - 0x100); }     // mov r8, [ebp+d8]
+                case 24 -> { out.write(0x88); out.write(0x45 | rnd.nextInt(8) << 3); out.write(disp - 0x100); } // mov [ebp+d8], r8
+                case 25 -> { out.write(0x66); out.write(rnd.nextBoolean() ? 0x89 : 0x8B); out.write(0x45 | (rnd.nextBoolean() ? s : d) << 3); out.write(disp - 0x100); } // 16-bit moves
+                case 26 -> { out.write(0xC7); out.write(0x45); out.write(disp - 0x100); dword(out, rnd.nextInt()); }  // mov dword [ebp+d8], imm32
+                case 27 -> { out.write(0x0F); out.write(rnd.nextBoolean() ? 0xB6 : 0xBE); out.write(0xC0 | d << 3 | rnd.nextInt(8)); } // movzx/movsx r32, r8
+                case 28 -> { out.write(rnd.nextBoolean() ? 0xD1 : 0xD3); out.write(0xC0 | rnd.nextInt(8) << 3 | d); } // shift/rotate by 1 or CL
+                case 29 -> { out.write(0xF7); out.write(0xE0 | s); }                                         // mul s (EDX:EAX)
                 default -> {                                                                        // patch code ahead
                     int target = CODE + loop + rnd.nextInt(Math.max(1, out.size() + 24 - loop));
                     out.write(0xC6); out.write(0x05); dword(out, target); out.write(0x90);         // mov byte [abs], 0x90
