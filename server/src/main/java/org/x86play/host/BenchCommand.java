@@ -43,6 +43,8 @@ final class BenchCommand {
         String what;
         int runs = 1;
         boolean cacheOn = true, cacheOff = true, qemu = true;
+        /** With the cache on: blocks compiled to JVM bytecode (jitOn) and/or left interpreted (jitOff). */
+        boolean jitOn = true, jitOff = true;
         int memMb = 128;
         long timeoutMillis = 900_000;
 
@@ -57,6 +59,7 @@ final class BenchCommand {
             }
             o.what = args[0];
             o.cacheOff = o.what.equals("boot");   // compute measures the cache-on core by default
+            o.jitOff = o.what.equals("boot");
             for (int i = 1; i < args.length; i++) {
                 String a = args[i];
                 String v = i + 1 < args.length ? args[i + 1] : null;
@@ -69,6 +72,13 @@ final class BenchCommand {
                         String mode = RunOptions.choice(a, need(a, v), "on", "off", "both");
                         o.cacheOn = !mode.equals("off");
                         o.cacheOff = !mode.equals("on");
+                        i++;
+                        break;
+                    }
+                    case "--jit": {
+                        String mode = RunOptions.choice(a, need(a, v), "on", "off", "both");
+                        o.jitOn = !mode.equals("off");
+                        o.jitOff = !mode.equals("on");
                         i++;
                         break;
                     }
@@ -114,10 +124,14 @@ final class BenchCommand {
         Options o = Options.parse(args);
         ReferenceGuest guest = ReferenceGuest.ensure(err);
         boolean compute = o.what.equals("compute");
-        Figure on = null, off = null;
-        if (o.cacheOff) off = measure(o, guest, false, compute);
-        if (o.cacheOn) on = measure(o, guest, true, compute);
-        if ((o.cacheOff && off == null) || (o.cacheOn && on == null)) return ExitStatus.LIMIT;
+        Figure on = null, off = null, interpreted = null;
+        if (o.cacheOff) off = measure(o, guest, false, false, compute);
+        if (o.cacheOn && o.jitOff) interpreted = measure(o, guest, true, false, compute);
+        if (o.cacheOn && o.jitOn) on = measure(o, guest, true, true, compute);
+        if ((o.cacheOff && off == null) || (o.cacheOn && o.jitOff && interpreted == null) || (o.cacheOn && o.jitOn && on == null)) {
+            return ExitStatus.LIMIT;
+        }
+        if (on == null) on = interpreted;
         Double qemu = null;
         if (o.qemu) {
             QemuReference q = QemuReference.find();
@@ -130,6 +144,8 @@ final class BenchCommand {
         Figure main = on != null ? on : off;
         StringBuilder line = new StringBuilder(o.what).append(": ");
         line.append(String.format("instructions=%d seconds=%.2f mips=%.1f", main.instructions, main.seconds, main.mips()));
+        if (on != null) line.append(on == interpreted ? " jit=off" : " jit=on");
+        if (interpreted != null && on != interpreted) line.append(String.format(" jit_off_seconds=%.2f", interpreted.seconds));
         if (on != null && off != null) {
             line.append(String.format(" tcache_off_seconds=%.2f speedup=%.2f", off.seconds, off.seconds / on.seconds));
         }
@@ -140,13 +156,14 @@ final class BenchCommand {
     }
 
     /** The median of {@code runs} runs of ours (null if any run failed). */
-    private Figure measure(Options o, ReferenceGuest guest, boolean tcache, boolean compute) throws UsageException {
+    private Figure measure(Options o, ReferenceGuest guest, boolean tcache, boolean jit, boolean compute) throws UsageException {
         List<Figure> figures = new ArrayList<>();
         for (int k = 1; k <= o.runs; k++) {
-            Figure f = compute ? computeOnce(o, guest, tcache) : bootOnce(o, guest, tcache);
+            Figure f = compute ? computeOnce(o, guest, tcache, jit) : bootOnce(o, guest, tcache, jit);
             if (f == null) return null;
-            err.printf("bench %s (tcache %s) run %d/%d: instructions=%d seconds=%.2f mips=%.1f%n",
-                    o.what, tcache ? "on" : "off", k, o.runs, f.instructions, f.seconds, f.mips());
+            err.printf("bench %s (tcache %s%s) run %d/%d: instructions=%d seconds=%.2f mips=%.1f%n",
+                    o.what, tcache ? "on" : "off", tcache ? (jit ? ", jit on" : ", jit off") : "", k, o.runs,
+                    f.instructions, f.seconds, f.mips());
             err.flush();
             figures.add(f);
         }
@@ -154,20 +171,21 @@ final class BenchCommand {
         return figures.get(figures.size() / 2);
     }
 
-    private RunOptions guestOptions(Options o, ReferenceGuest guest, boolean tcache, String append) {
+    private RunOptions guestOptions(Options o, ReferenceGuest guest, boolean tcache, boolean jit, String append) {
         RunOptions r = new RunOptions();
         r.kernel = guest.kernel.toString();
         r.initrd = guest.initrd.toString();
         r.append = append;
         r.memMb = o.memMb;
         r.tcache = tcache;
+        r.jit = tcache && jit;
         r.serialStdio = false;
         return r;
     }
 
-    private Figure bootOnce(Options o, ReferenceGuest guest, boolean tcache) throws UsageException {
+    private Figure bootOnce(Options o, ReferenceGuest guest, boolean tcache, boolean jit) throws UsageException {
         long t0 = System.nanoTime();
-        Machine m = new RunCommand(in, out, err).build(guestOptions(o, guest, tcache, BOOT_APPEND));
+        Machine m = new RunCommand(in, out, err).build(guestOptions(o, guest, tcache, jit, BOOT_APPEND));
         if (m == null) return null;
         OutputWatch ready = new OutputWatch(READY);
         m.setSerialOutput(b -> {
@@ -182,8 +200,8 @@ final class BenchCommand {
         return new Figure(r.instructions, secs);
     }
 
-    private Figure computeOnce(Options o, ReferenceGuest guest, boolean tcache) throws UsageException {
-        Machine m = new RunCommand(in, out, err).build(guestOptions(o, guest, tcache, BOOT_APPEND + " guest=shell"));
+    private Figure computeOnce(Options o, ReferenceGuest guest, boolean tcache, boolean jit) throws UsageException {
+        Machine m = new RunCommand(in, out, err).build(guestOptions(o, guest, tcache, jit, BOOT_APPEND + " guest=shell"));
         if (m == null) return null;
         // Boot to the shell's prompt ("# " after GUEST-READY), then type the command and time it.
         OutputWatch ready = new OutputWatch(READY), prompt = new OutputWatch("# "), done = new OutputWatch(COMPUTE_DONE);

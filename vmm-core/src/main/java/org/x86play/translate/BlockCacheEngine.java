@@ -77,15 +77,13 @@ public final class BlockCacheEngine implements ExecutionEngine {
 
     /** Compiles hot blocks to host code, or null (the default: every block is interpreted). */
     private BlockCompiler compiler;
-    /** Full runs of a block before it is compiled (by default). */
-    public static final int COMPILE_THRESHOLD = 256;
-    private int compileThreshold = COMPILE_THRESHOLD;
+    private int compileThreshold;
 
     /**
      * Installs a {@link BlockCompiler} (null: none): from now on a block that has run whole
-     * {@link #COMPILE_THRESHOLD} times is compiled, and its compiled code replaces the per-instruction loop.
+     * {@link BlockCompiler#threshold()} times is compiled, and its compiled code replaces the per-instruction loop.
      */
-    public void setCompiler(BlockCompiler c) { setCompiler(c, COMPILE_THRESHOLD); }
+    public void setCompiler(BlockCompiler c) { setCompiler(c, c == null ? 1 : c.threshold()); }
 
     /** Like {@link #setCompiler(BlockCompiler)} with another threshold (1: compile on the first full run; tests). */
     public void setCompiler(BlockCompiler c, int threshold) {

@@ -9,6 +9,9 @@ import org.x86play.cpu.decoder.Instruction;
  * server module); in the browser blocks stay interpreted.
  */
 public interface BlockCompiler {
+    /** Full runs of a block before it is compiled: compiling costs host time, so only hot blocks repay it. */
+    int threshold();
+
     /**
      * @param insns the block's pre-decoded instructions (never changed afterwards)
      * @param ends  ends[i] = offset of the byte after instruction i from the block start

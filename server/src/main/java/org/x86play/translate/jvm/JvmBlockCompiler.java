@@ -51,10 +51,21 @@ public final class JvmBlockCompiler implements BlockCompiler {
 
     private static final String[] ALU = {"add32", "or32", "adc32", "sbb32", "and32", "sub32", "xor32", "sub32"};
 
+    /**
+     * Full runs before a block is compiled. Every compiled block is a class HotSpot first interprets, then
+     * compiles twice (C1, C2) on the second core: compiling blocks that run a few hundred times costs more
+     * than it saves. Tunable with -Dx86play.jit.threshold=N.
+     */
+    public static final int DEFAULT_THRESHOLD = Integer.getInteger("x86play.jit.threshold", 32768);
+
     private final MethodHandles.Lookup lookup;
+    private final int threshold;
     private int compiled;
 
-    public JvmBlockCompiler() {
+    public JvmBlockCompiler() { this(DEFAULT_THRESHOLD); }
+
+    public JvmBlockCompiler(int threshold) {
+        this.threshold = Math.max(1, threshold);
         try {
             // Same (unnamed) module: a lookup with private access to Interpreter, which may define nestmates of it.
             lookup = MethodHandles.privateLookupIn(Interpreter.class, MethodHandles.lookup());
@@ -63,6 +74,9 @@ public final class JvmBlockCompiler implements BlockCompiler {
         }
         checkTargets();
     }
+
+    @Override
+    public int threshold() { return threshold; }
 
     /** Blocks compiled by this compiler so far. */
     public int compiledBlocks() { return compiled; }
