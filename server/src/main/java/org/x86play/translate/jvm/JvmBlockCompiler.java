@@ -48,6 +48,10 @@ public final class JvmBlockCompiler implements BlockCompiler {
 
     /** Local variable slots of the generated run(). */
     private static final int THIS = 0, IT = 1, CPUV = 2, REG = 3, FL = 4, INS = 5, EIP0 = 6, K = 7, ESP = 8, EX = 9;
+    /** Operands (a, b) of the last 32-bit SUB/CMP, or the result of the last 32-bit logic op, in this block. */
+    private static final int FA = 10, FB = 11, FR = 12, TMP = 13;
+    /** What the block's last flag-writing instruction was, if the compiler knows: see {@link Emitter#producer}. */
+    private static final int P_UNKNOWN = 0, P_SUB = 1, P_LOGIC = 2, P_RESULT = 3;
 
     private static final String[] ALU = {"add32", "or32", "adc32", "sbb32", "and32", "sub32", "xor32", "sub32"};
 
@@ -167,6 +171,10 @@ public final class JvmBlockCompiler implements BlockCompiler {
             m.visitVarInsn(Opcodes.ISTORE, K);
             push(0);
             m.visitVarInsn(Opcodes.ISTORE, ESP);
+            for (int v : new int[] {FA, FB, FR, TMP}) {
+                push(0);
+                m.visitVarInsn(Opcodes.ISTORE, v);
+            }
 
             Label tryStart = new Label(), tryEnd = new Label(), handler = new Label();
             m.visitTryCatchBlock(tryStart, tryEnd, handler, FAULT);
@@ -201,8 +209,19 @@ public final class JvmBlockCompiler implements BlockCompiler {
          * operation; the others get the bookkeeping of execFast first (index, CS:EIP of the instruction, ESP for
          * the rollback, the next EIP) and, if they may write memory, the self-write check after.
          */
+        /**
+         * The last flag producer of this block when it is a 32-bit SUB/CMP (operands in locals FA, FB) or logic
+         * operation (result in FR) and no flag-writing instruction came after it: a condition can then be decided
+         * from those locals exactly as {@code Flags.condition} decides it from the lazy state (same operands,
+         * same formulas), without reading the lazy state. The lazy state is still recorded for everyone else.
+         */
+        private int producer = P_UNKNOWN;
+
         private void instruction(int k) {
             Instruction in = insns[k];
+            int before = producer;
+            producer = P_UNKNOWN;
+            if (keepsFlags(in.fast)) producer = before;
             if (pure(in)) {
                 emitPure(in);
                 eipCurrent = false;
@@ -282,6 +301,25 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     ea(in);
                     m.visitInsn(Opcodes.IASTORE);
                     return;
+                case FastForm.INC_R32:
+                case FastForm.DEC_R32: {
+                    // r = reg[x] +/- 1; flags.inc/dec(r, 2); reg[x] = r   (incR32 / decR32)
+                    boolean inc = f == FastForm.INC_R32;
+                    loadReg(in.sub);
+                    push(1);
+                    m.visitInsn(inc ? Opcodes.IADD : Opcodes.ISUB);
+                    m.visitVarInsn(Opcodes.ISTORE, FR);
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    m.visitVarInsn(Opcodes.ILOAD, FR);
+                    push(2);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, inc ? "inc" : "dec", "(II)V", false);
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.sub);
+                    m.visitVarInsn(Opcodes.ILOAD, FR);
+                    m.visitInsn(Opcodes.IASTORE);
+                    producer = P_RESULT;
+                    return;
+                }
                 case FastForm.SHIFT_R32:
                     if (!constantShift(in)) break;
                     return;
@@ -311,12 +349,17 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 }
                 case FastForm.SETCC_R8: {
                     // it.setReg(0, rm, flags.condition(cc) ? 1 : 0)
+                    // it.setReg(0, rm, condition ? 1 : 0)
+                    Label no = new Label(), done = new Label();
                     m.visitVarInsn(Opcodes.ALOAD, IT);
                     push(0);
                     push(in.rm);
-                    m.visitVarInsn(Opcodes.ALOAD, FL);
-                    push(in.sub);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "condition", "(I)Z", false);
+                    jumpUnless(in.sub, no);
+                    push(1);
+                    m.visitJumpInsn(Opcodes.GOTO, done);
+                    m.visitLabel(no);
+                    push(0);
+                    m.visitLabel(done);
                     m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "setReg", "(III)V", false);
                     return;
                 }
@@ -348,12 +391,9 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "mul", "(L" + FLAGS + ";[III)V", false);
                     return;
                 case FastForm.CMOV_R32: {
-                    // if (flags.condition(cc)) reg[reg] = reg[rm];
+                    // if (condition) reg[reg] = reg[rm];
                     Label skip = new Label();
-                    m.visitVarInsn(Opcodes.ALOAD, FL);
-                    push(in.sub);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "condition", "(I)Z", false);
-                    m.visitJumpInsn(Opcodes.IFEQ, skip);
+                    jumpUnless(in.sub, skip);
                     storeRegFromReg(in.reg, in.rm);
                     m.visitLabel(skip);
                     return;
@@ -365,6 +405,100 @@ public final class JvmBlockCompiler implements BlockCompiler {
             int k = indexOf(in);
             if (handler != null) callWithInsn(k, handler, D_IN);
             else callWithInsn(k, "fastOp", D_IN);
+        }
+
+        /** Stores a copy of the int on top of the stack in local {@code slot}. */
+        private void keep(int slot) {
+            m.visitInsn(Opcodes.DUP);
+            m.visitVarInsn(Opcodes.ISTORE, slot);
+        }
+
+        /**
+         * Jumps to {@code ifFalse} unless condition {@code cc} (SDM Vol. 1 Appendix B) holds. With a known producer
+         * this is Flags.subCondition / logicCondition on the producer's operands; otherwise (and for O and P)
+         * it asks {@code Flags.condition}.
+         */
+        private void jumpUnless(int cc, Label ifFalse) {
+            int base = (cc >> 1) & 7;
+            boolean neg = (cc & 1) != 0;
+            int trueOp;                      // a jump opcode taken when the base condition is true
+            if (producer == P_SUB && base != 0 && base != 5) {
+                switch (base) {
+                    case 1: unsignedOperands(); trueOp = Opcodes.IF_ICMPLT; break;     // B
+                    case 2: loadOperands(); trueOp = Opcodes.IF_ICMPEQ; break;          // Z
+                    case 3: unsignedOperands(); trueOp = Opcodes.IF_ICMPLE; break;     // BE
+                    case 4:                                                            // S: sign of a - b
+                        m.visitVarInsn(Opcodes.ILOAD, FA);
+                        m.visitVarInsn(Opcodes.ILOAD, FB);
+                        m.visitInsn(Opcodes.ISUB);
+                        trueOp = Opcodes.IFLT;
+                        break;
+                    case 6: loadOperands(); trueOp = Opcodes.IF_ICMPLT; break;          // L
+                    default: loadOperands(); trueOp = Opcodes.IF_ICMPLE; break;         // LE
+                }
+            } else if (producer == P_RESULT && (base == 2 || base == 4)) {
+                // Every 32-bit lazy kind has ZF = (res == 0) and SF = (res < 0) (Flags.zf, Flags.sf).
+                m.visitVarInsn(Opcodes.ILOAD, FR);
+                trueOp = base == 2 ? Opcodes.IFEQ : Opcodes.IFLT;
+            } else if (producer == P_LOGIC && base != 5) {
+                if (base == 0 || base == 1) {                                          // O, B: always false
+                    if (!neg) m.visitJumpInsn(Opcodes.GOTO, ifFalse);
+                    return;
+                }
+                m.visitVarInsn(Opcodes.ILOAD, FR);
+                trueOp = base == 2 || base == 3 ? Opcodes.IFEQ : base == 7 ? Opcodes.IFLE : Opcodes.IFLT;
+            } else {
+                m.visitVarInsn(Opcodes.ALOAD, FL);
+                push(cc);
+                m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "condition", "(I)Z", false);
+                m.visitJumpInsn(Opcodes.IFEQ, ifFalse);
+                return;
+            }
+            // Jump when the effective condition (base XOR neg) is false.
+            m.visitJumpInsn(neg ? trueOp : inverse(trueOp), ifFalse);
+        }
+
+        private void loadOperands() {
+            m.visitVarInsn(Opcodes.ILOAD, FA);
+            m.visitVarInsn(Opcodes.ILOAD, FB);
+        }
+
+        /** a and b biased by 2^31, so a signed compare of them is the unsigned compare of a and b. */
+        private void unsignedOperands() {
+            m.visitVarInsn(Opcodes.ILOAD, FA);
+            push(Integer.MIN_VALUE);
+            m.visitInsn(Opcodes.IXOR);
+            m.visitVarInsn(Opcodes.ILOAD, FB);
+            push(Integer.MIN_VALUE);
+            m.visitInsn(Opcodes.IXOR);
+        }
+
+        private static int inverse(int op) {
+            switch (op) {
+                case Opcodes.IF_ICMPLT: return Opcodes.IF_ICMPGE;
+                case Opcodes.IF_ICMPLE: return Opcodes.IF_ICMPGT;
+                case Opcodes.IF_ICMPEQ: return Opcodes.IF_ICMPNE;
+                case Opcodes.IFLT: return Opcodes.IFGE;
+                case Opcodes.IFLE: return Opcodes.IFGT;
+                case Opcodes.IFEQ: return Opcodes.IFNE;
+                default: throw new IllegalArgumentException("opcode " + op);
+            }
+        }
+
+        /** Forms that leave EFLAGS' arithmetic flags alone (moves, LEA, stack, SETcc/CMOVcc, jumps). */
+        private static boolean keepsFlags(int f) {
+            switch (f) {
+                case FastForm.MOV_EG_R32: case FastForm.MOV_GE_R32: case FastForm.MOV_GE_M32: case FastForm.MOV_EG_M32:
+                case FastForm.MOV_EG_M16: case FastForm.MOV_EG_M8: case FastForm.MOV_GE_M8: case FastForm.MOV_GE_M16:
+                case FastForm.MOV_EI_M32: case FastForm.MOV_RI32: case FastForm.LEA32: case FastForm.MOVZX_M:
+                case FastForm.MOVZX_R: case FastForm.MOVSX_M: case FastForm.MOVSX_R: case FastForm.PUSH_R32:
+                case FastForm.POP_R32: case FastForm.PUSH_M32: case FastForm.SETCC_R8: case FastForm.CMOV_R32:
+                case FastForm.CMOV_M32: case FastForm.MOV_EG_R8: case FastForm.MOV_GE_R8: case FastForm.JCC:
+                case FastForm.JMP_REL:
+                    return true;
+                default:
+                    return false;
+            }
         }
 
         /** it.getReg(sz, r) on the stack (byte registers AL..BH, words, dwords). */
@@ -464,13 +598,20 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     m.visitVarInsn(Opcodes.ALOAD, REG);
                     push(dst);
                 }
+                boolean sub = op == FastForm.SUB || op == FastForm.CMP;
+                boolean logic = op == FastForm.AND || op == FastForm.OR || op == FastForm.XOR;
+                boolean result = !sub && !logic;                        // ADD, ADC, SBB: ZF and SF from the result
                 m.visitVarInsn(Opcodes.ALOAD, IT);
                 loadReg(dst);
+                if (sub) keep(FA);
                 if (imm) push(in.imm);
                 else loadReg(src);
+                if (sub) keep(FB);
                 m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, ALU[op], "(II)I", false);
+                if (logic || result) keep(FR);
                 if (op != FastForm.CMP) m.visitInsn(Opcodes.IASTORE);
                 else m.visitInsn(Opcodes.POP);
+                producer = sub ? P_SUB : logic ? P_LOGIC : P_RESULT;
                 return false;
             }
             switch (f) {
@@ -495,8 +636,10 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     if (f == FastForm.TEST_EG_R32) loadReg(in.reg);
                     else push(in.imm);
                     m.visitInsn(Opcodes.IAND);
+                    keep(FR);
                     push(2);
                     m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "logic", "(II)V", false);
+                    producer = P_LOGIC;
                     return false;
                 case FastForm.PUSH_R32:
                     m.visitVarInsn(Opcodes.ALOAD, IT);
@@ -558,10 +701,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 case FastForm.JCC: {
                     // if (flags.condition(cc)) it.jumpNear(next + imm, op32)
                     Label skip = new Label();
-                    m.visitVarInsn(Opcodes.ALOAD, FL);
-                    push(in.sub);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "condition", "(I)Z", false);
-                    m.visitJumpInsn(Opcodes.IFEQ, skip);
+                    jumpUnless(in.sub, skip);
                     jumpNear(k, in);
                     m.visitLabel(skip);
                     return false;
@@ -629,7 +769,19 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 case FastForm.DEC_R32: callWithInsn(k, "decR32", D_IN); return false;
                 case FastForm.MUL_M32: callWithInsn(k, "mulM32", D_IN); return false;
                 case FastForm.CALL_REL32: callWithInsn(k, "callRel32", D_IN); return true;
-                case FastForm.CMOV_M32: callWithInsn(k, "cmovM32", D_IN); return false;
+                case FastForm.CMOV_M32: {
+                    // int v = it.rd32(...) (read whatever the condition); if (condition) reg[reg] = v
+                    Label skip = new Label();
+                    read(in, 3);
+                    m.visitVarInsn(Opcodes.ISTORE, TMP);
+                    jumpUnless(in.sub, skip);
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    m.visitVarInsn(Opcodes.ILOAD, TMP);
+                    m.visitInsn(Opcodes.IASTORE);
+                    m.visitLabel(skip);
+                    return false;
+                }
                 case FastForm.ALU_AI8: callWithInsn(k, "aluAi8", D_IN); return false;
                 case FastForm.ALU_GE8: callWithInsn(k, "aluGe8", D_IN); return false;
                 case FastForm.SHIFT_R: callWithInsn(k, "shiftR", D_IN); return false;

@@ -99,7 +99,7 @@ class JvmBlockCompilerTest {
         for (int i = 0; i < n; i++) {
             int d = dst[rnd.nextInt(dst.length)], s = rnd.nextInt(8);
             int disp = 4 * rnd.nextInt(64);
-            switch (rnd.nextInt(30)) {
+            switch (rnd.nextInt(32)) {
                 case 0 -> { out.write(0x89); out.write(0xC0 | s << 3 | d); }                      // mov d, s
                 case 1 -> { out.write(0x8B); out.write(0xC0 | d << 3 | s); }                      // mov d, s (8B)
                 case 2 -> { out.write(new int[] {0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39}[rnd.nextInt(8)]); out.write(0xC0 | s << 3 | d); }
@@ -135,6 +135,23 @@ class JvmBlockCompilerTest {
                 case 27 -> { out.write(0x0F); out.write(rnd.nextBoolean() ? 0xB6 : 0xBE); out.write(0xC0 | d << 3 | rnd.nextInt(8)); } // movzx/movsx r32, r8
                 case 28 -> { out.write(rnd.nextBoolean() ? 0xD1 : 0xD3); out.write(0xC0 | rnd.nextInt(8) << 3 | d); } // shift/rotate by 1 or CL
                 case 29 -> { out.write(0xF7); out.write(0xE0 | s); }                                         // mul s (EDX:EAX)
+                case 30, 31 -> {                                                                           // a flag producer, then a consumer
+                    switch (rnd.nextInt(6)) {
+                        case 0 -> { out.write(0x39); out.write(0xC0 | s << 3 | d); }                        // cmp d, s
+                        case 1 -> { out.write(0x85); out.write(0xC0 | s << 3 | d); }                        // test d, s
+                        case 2 -> { out.write(0x81); out.write(0xF8 | d); dword(out, rnd.nextInt(3) == 0 ? 0 : rnd.nextInt()); } // cmp d, imm32
+                        case 3 -> { out.write(0x29); out.write(0xC0 | s << 3 | d); }                        // sub d, s
+                        case 4 -> { out.write(0x01); out.write(0xC0 | s << 3 | d); }                        // add d, s
+                        default -> out.write((rnd.nextBoolean() ? 0x40 : 0x48) + d);                      // inc/dec d
+                    }
+                    if (rnd.nextBoolean()) { out.write(0x8B); out.write(0x45 | dst[rnd.nextInt(dst.length)] << 3); out.write(disp - 0x100); } // a move between
+                    int cc = rnd.nextInt(16);
+                    switch (rnd.nextInt(3)) {
+                        case 0 -> { out.write(0x0F); out.write(0x90 + cc); out.write(0xC0 | dst[rnd.nextInt(dst.length)]); }
+                        case 1 -> { out.write(0x0F); out.write(0x40 + cc); out.write(0xC0 | dst[rnd.nextInt(dst.length)] << 3 | s); }
+                        default -> { out.write(0x70 + cc); out.write(2); out.write(0x40 + d); out.write(0x40 + d); } // jcc over two incs
+                    }
+                }
                 default -> {                                                                        // patch code ahead
                     int target = CODE + loop + rnd.nextInt(Math.max(1, out.size() + 24 - loop));
                     out.write(0xC6); out.write(0x05); dword(out, target); out.write(0x90);         // mov byte [abs], 0x90
