@@ -1,11 +1,17 @@
 package org.x86play.host;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.x86play.machine.Machine;
 import org.x86play.machine.RunLimits;
 import org.x86play.machine.RunResult;
@@ -19,7 +25,9 @@ import org.x86play.machine.RunResult;
  *   <li>{@code compute}: boots to the guest's shell, then times a busybox shell arithmetic loop (CPU-bound,
  *   inside the guest) from the command to its result; prints our MIPS over that window.</li>
  * </ul>
- * Our runs are in-process (JIT warm-up included, JVM start not); QEMU's include its process start.
+ * Each of our runs is a fresh JVM (a child process running this command with {@code --fork off}), so one
+ * configuration's JIT profile cannot slow the next; the figure is timed inside it (HotSpot warm-up included,
+ * JVM start not). QEMU's runs include its process start.
  */
 final class BenchCommand {
     static final String READY = "GUEST-READY";
@@ -47,6 +55,8 @@ final class BenchCommand {
         boolean jitOn = true, jitOff = true;
         int memMb = 128;
         long timeoutMillis = 900_000;
+        /** Run each of our measurements in a fresh JVM (default) or in this one. */
+        boolean fork = true;
 
         static Options parse(String[] args) throws UsageException {
             Options o = new Options();
@@ -69,21 +79,25 @@ final class BenchCommand {
                         i++;
                         break;
                     case "--tcache": {
-                        String mode = RunOptions.choice(a, need(a, v), "on", "off", "both");
-                        o.cacheOn = !mode.equals("off");
-                        o.cacheOff = !mode.equals("on");
+                        boolean[] m = onOffBoth(a, need(a, v));
+                        o.cacheOn = m[0];
+                        o.cacheOff = m[1];
                         i++;
                         break;
                     }
                     case "--jit": {
-                        String mode = RunOptions.choice(a, need(a, v), "on", "off", "both");
-                        o.jitOn = !mode.equals("off");
-                        o.jitOff = !mode.equals("on");
+                        boolean[] m = onOffBoth(a, need(a, v));
+                        o.jitOn = m[0];
+                        o.jitOff = m[1];
                         i++;
                         break;
                     }
                     case "--qemu":
                         o.qemu = RunOptions.choice(a, need(a, v), "auto", "off").equals("auto");
+                        i++;
+                        break;
+                    case "--fork":
+                        o.fork = RunOptions.choice(a, need(a, v), "on", "off").equals("on");
                         i++;
                         break;
                     case "--mem":
@@ -99,6 +113,12 @@ final class BenchCommand {
                 }
             }
             return o;
+        }
+
+        /** on|off|both: {measure with it on, measure with it off}. */
+        private static boolean[] onOffBoth(String opt, String v) throws UsageException {
+            String mode = RunOptions.choice(opt, v, "on", "off", "both");
+            return new boolean[] {!mode.equals("off"), !mode.equals("on")};
         }
 
         private static String need(String opt, String v) throws UsageException {
@@ -159,7 +179,8 @@ final class BenchCommand {
     private Figure measure(Options o, ReferenceGuest guest, boolean tcache, boolean jit, boolean compute) throws UsageException {
         List<Figure> figures = new ArrayList<>();
         for (int k = 1; k <= o.runs; k++) {
-            Figure f = compute ? computeOnce(o, guest, tcache, jit) : bootOnce(o, guest, tcache, jit);
+            Figure f = o.fork ? forkOnce(o, tcache, jit)
+                    : compute ? computeOnce(o, guest, tcache, jit) : bootOnce(o, guest, tcache, jit);
             if (f == null) return null;
             err.printf("bench %s (tcache %s%s) run %d/%d: instructions=%d seconds=%.2f mips=%.1f%n",
                     o.what, tcache ? "on" : "off", tcache ? (jit ? ", jit on" : ", jit off") : "", k, o.runs,
@@ -170,6 +191,53 @@ final class BenchCommand {
         figures.sort((a, b) -> Double.compare(a.seconds, b.seconds));
         return figures.get(figures.size() / 2);
     }
+
+    /**
+     * One measurement in a child JVM: the same class path and JVM options, {@code bench WHAT --runs 1 --qemu off
+     * --fork off} with this configuration; its result line ({@code boot: instructions=N seconds=S ...}) is parsed.
+     */
+    private Figure forkOnce(Options o, boolean tcache, boolean jit) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), VmmMain.class.getName(), "bench", o.what,
+                "--runs", "1", "--qemu", "off", "--fork", "off", "--tcache", tcache ? "on" : "off", "--jit", jit ? "on" : "off",
+                "--mem", Integer.toString(o.memMb), "--timeout", Long.toString(Math.max(1, o.timeoutMillis / 1000))));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+            p.getOutputStream().close();
+            ByteArrayOutputStream errors = new ByteArrayOutputStream();
+            Thread drain = new Thread(() -> {
+                try (InputStream e = p.getErrorStream()) {
+                    e.transferTo(errors);
+                } catch (IOException ignored) {
+                    // the child is gone; its exit status tells
+                }
+            });
+            drain.start();
+            String result;
+            try (InputStream s = p.getInputStream()) {
+                result = new String(s.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            int status = p.waitFor();
+            drain.join();
+            Matcher m = FIGURE.matcher(result);
+            if (status != 0 || !m.find()) {
+                err.print(errors.toString(StandardCharsets.UTF_8));
+                err.println("bench: the measuring JVM failed (exit status " + status + ")");
+                return null;
+            }
+            return new Figure(Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)));
+        } catch (IOException e) {
+            err.println("bench: cannot start a JVM for the measurement: " + e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static final Pattern FIGURE = Pattern.compile("^\\w+: instructions=(\\d+) seconds=([0-9.]+)", Pattern.MULTILINE);
 
     private RunOptions guestOptions(Options o, ReferenceGuest guest, boolean tcache, boolean jit, String append) {
         RunOptions r = new RunOptions();

@@ -82,7 +82,7 @@ public final class VmmMain {
             "                                use) to GUEST-READY, or time a shell loop inside it; prints",
             "                                our figures next to QEMU TCG's when qemu-system-i386 is installed",
             "                                (--runs N, --tcache on|off|both, --jit on|off|both, --qemu auto|off,",
-            "                                --mem MB)",
+            "                                --mem MB, --fork on|off: each of our runs in a fresh JVM, default on)",
             "  ./vmm bench browser [options] boot it in the playground page in headless Chromium (WasmGC) and",
             "                                in v86 (npm, installed on first use) in the same browser; prints",
             "                                browser: seconds= mips= v86_seconds= ratio= (the ./vmm script runs",

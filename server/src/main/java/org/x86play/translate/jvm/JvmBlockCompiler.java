@@ -193,7 +193,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
             m.visitVarInsn(Opcodes.ALOAD, CPUV);
             m.visitFieldInsn(Opcodes.GETFIELD, CPU, "instructionStart", "I");
             m.visitVarInsn(Opcodes.ILOAD, ESP);
-            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "fastFault", "(L" + FAULT + ";II)V", false);
+            interp("fastFault", "(L" + FAULT + ";II)V");
             m.visitVarInsn(Opcodes.ILOAD, K);
             m.visitInsn(Opcodes.ICONST_1);
             m.visitInsn(Opcodes.IADD);
@@ -344,7 +344,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     push(0);
                     push(d);
                     getReg(0, s);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "setReg", "(III)V", false);
+                    interp("setReg", "(III)V");
                     return;
                 }
                 case FastForm.SETCC_R8: {
@@ -360,7 +360,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     m.visitLabel(no);
                     push(0);
                     m.visitLabel(done);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "setReg", "(III)V", false);
+                    interp("setReg", "(III)V");
                     return;
                 }
                 case FastForm.TEST_EG_R8:
@@ -506,7 +506,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
             m.visitVarInsn(Opcodes.ALOAD, IT);
             push(sz);
             push(r);
-            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "getReg", "(II)I", false);
+            interp("getReg", "(II)I");
         }
 
         /**
@@ -525,7 +525,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
             m.visitVarInsn(Opcodes.ALOAD, IT);
             loadReg(in.rm);
             push(count);
-            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, name, "(II)I", false);
+            interp(name, "(II)I");
             m.visitInsn(Opcodes.IASTORE);
             return true;
         }
@@ -574,14 +574,14 @@ public final class JvmBlockCompiler implements BlockCompiler {
             push(in.memSeg);
             ea(in);
             push(len);
-            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, write ? "linW" : "linR", "(III)I", false);
+            interp(write ? "linW" : "linR", "(III)I");
         }
 
         /** it.rd32(it.linR(seg, ea, 3)) and the byte/word forms on the stack. */
         private void read(Instruction in, int len) {
             m.visitVarInsn(Opcodes.ALOAD, IT);
             linear(in, false, len);
-            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, len == 3 ? "rd32" : len == 1 ? "rd16" : "rd8", "(I)I", false);
+            interp(len == 3 ? "rd32" : len == 1 ? "rd16" : "rd8", "(I)I");
         }
 
         /** Emits the instruction's semantics; returns true if it may write memory (so the block may be stale). */
@@ -607,7 +607,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 if (imm) push(in.imm);
                 else loadReg(src);
                 if (sub) keep(FB);
-                m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, ALU[op], "(II)I", false);
+                interp(ALU[op], "(II)I");
                 if (logic || result) keep(FR);
                 if (op != FastForm.CMP) m.visitInsn(Opcodes.IASTORE);
                 else m.visitInsn(Opcodes.POP);
@@ -644,13 +644,13 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 case FastForm.PUSH_R32:
                     m.visitVarInsn(Opcodes.ALOAD, IT);
                     loadReg(in.sub);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "push32", "(I)V", false);
+                    interp("push32", "(I)V");
                     return true;
                 case FastForm.POP_R32:
                     m.visitVarInsn(Opcodes.ALOAD, REG);
                     push(in.sub);
                     m.visitVarInsn(Opcodes.ALOAD, IT);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "pop32", "()I", false);
+                    interp("pop32", "()I");
                     m.visitInsn(Opcodes.IASTORE);
                     return false;
                 case FastForm.MOV_GE_M32:
@@ -665,7 +665,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     m.visitVarInsn(Opcodes.ALOAD, IT);
                     linear(in, true, 3);
                     loadReg(in.reg);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "wr32", "(II)V", false);
+                    interp("wr32", "(II)V");
                     return true;
                 case FastForm.ALU_GE_M32: {
                     // reg[r] = it.op32(reg[r], it.rd32(...)), CMP: only the flags
@@ -677,7 +677,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     m.visitVarInsn(Opcodes.ALOAD, IT);
                     loadReg(in.reg);
                     read(in, 3);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, ALU[in.sub & 7], "(II)I", false);
+                    interp(ALU[in.sub & 7], "(II)I");
                     m.visitInsn(cmp ? Opcodes.POP : Opcodes.IASTORE);
                     return false;
                 }
@@ -696,7 +696,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     loadInsn(k);
                     if (f == FastForm.ALU_EG_M32) loadReg(in.reg);
                     else push(in.imm);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "aluEgM32", "(L" + INSN + ";I)V", false);
+                    interp("aluEgM32", "(L" + INSN + ";I)V");
                     return true;
                 case FastForm.JCC: {
                     // if (flags.condition(cc)) it.jumpNear(next + imm, op32)
@@ -711,39 +711,39 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     // it.jumpNear(it.pop32(), true)
                     m.visitVarInsn(Opcodes.ALOAD, IT);
                     m.visitVarInsn(Opcodes.ALOAD, IT);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "pop32", "()I", false);
+                    interp("pop32", "()I");
                     push(1);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "jumpNear", "(IZ)V", false);
+                    interp("jumpNear", "(IZ)V");
                     return false;
                 case FastForm.JMP_M32:
                     m.visitVarInsn(Opcodes.ALOAD, IT);
                     read(in, 3);
                     push(1);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "jumpNear", "(IZ)V", false);
+                    interp("jumpNear", "(IZ)V");
                     return false;
                 case FastForm.PUSH_M32:
                     m.visitVarInsn(Opcodes.ALOAD, IT);
                     read(in, 3);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "push32", "(I)V", false);
+                    interp("push32", "(I)V");
                     return true;
                 case FastForm.MOV_EI_M32:
                     // it.wr32(it.linW(seg, ea, 3), imm)
                     m.visitVarInsn(Opcodes.ALOAD, IT);
                     linear(in, true, 3);
                     push(in.imm);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "wr32", "(II)V", false);
+                    interp("wr32", "(II)V");
                     return true;
                 case FastForm.MOV_EG_M16:
                     m.visitVarInsn(Opcodes.ALOAD, IT);
                     linear(in, true, 1);
                     loadReg(in.reg);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "wr16", "(II)V", false);
+                    interp("wr16", "(II)V");
                     return true;
                 case FastForm.MOV_EG_M8:
                     m.visitVarInsn(Opcodes.ALOAD, IT);
                     linear(in, true, 0);
                     getReg(0, in.reg);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "wr8", "(II)V", false);
+                    interp("wr8", "(II)V");
                     return true;
                 case FastForm.MOV_GE_M8:
                 case FastForm.MOV_GE_M16:
@@ -752,7 +752,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     push(f == FastForm.MOV_GE_M8 ? 0 : 1);
                     push(in.reg);
                     read(in, f == FastForm.MOV_GE_M8 ? 0 : 1);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "setReg", "(III)V", false);
+                    interp("setReg", "(III)V");
                     return false;
                 case FastForm.IMUL_GE_M32:
                     m.visitVarInsn(Opcodes.ALOAD, REG);
@@ -791,6 +791,11 @@ public final class JvmBlockCompiler implements BlockCompiler {
             }
         }
 
+        /** invokevirtual of an Interpreter method (private: the generated class is its nestmate). */
+        private void interp(String name, String desc) {
+            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, name, desc, false);
+        }
+
         /** it.jumpNear(next + imm, op32): the relative target from the EIP after instruction k. */
         private void jumpNear(int k, Instruction in) {
             m.visitVarInsn(Opcodes.ALOAD, IT);
@@ -798,14 +803,14 @@ public final class JvmBlockCompiler implements BlockCompiler {
             push(in.imm);
             m.visitInsn(Opcodes.IADD);
             push(in.op32 ? 1 : 0);
-            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, "jumpNear", "(IZ)V", false);
+            interp("jumpNear", "(IZ)V");
         }
 
         /** it.name(ins[k]) */
         private void callWithInsn(int k, String name, String desc) {
             m.visitVarInsn(Opcodes.ALOAD, IT);
             loadInsn(k);
-            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, INTERP, name, desc, false);
+            interp(name, desc);
         }
 
         private void loadInsn(int k) {
