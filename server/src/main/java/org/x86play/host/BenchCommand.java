@@ -1,11 +1,13 @@
 package org.x86play.host;
 
-import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -203,37 +205,37 @@ final class BenchCommand {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), VmmMain.class.getName(), "bench", o.what,
                 "--runs", "1", "--qemu", "off", "--fork", "off", "--tcache", tcache ? "on" : "off", "--jit", jit ? "on" : "off",
                 "--mem", Integer.toString(o.memMb), "--timeout", Long.toString(Math.max(1, o.timeoutMillis / 1000))));
+        Path errors = null;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-            p.getOutputStream().close();
-            ByteArrayOutputStream errors = new ByteArrayOutputStream();
-            Thread drain = new Thread(() -> {
-                try (InputStream e = p.getErrorStream()) {
-                    e.transferTo(errors);
-                } catch (IOException ignored) {
-                    // the child is gone; its exit status tells
-                }
-            });
-            drain.start();
+            errors = Files.createTempFile("x86play-bench", ".err");      // the child's log, shown if it fails
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectError(errors.toFile()).start();
             String result;
             try (InputStream s = p.getInputStream()) {
                 result = new String(s.readAllBytes(), StandardCharsets.UTF_8);
             }
             int status = p.waitFor();
-            drain.join();
             Matcher m = FIGURE.matcher(result);
             if (status != 0 || !m.find()) {
-                err.print(errors.toString(StandardCharsets.UTF_8));
+                err.print(Files.readString(errors, StandardCharsets.UTF_8));
                 err.println("bench: the measuring JVM failed (exit status " + status + ")");
                 return null;
             }
             return new Figure(Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)));
         } catch (IOException e) {
-            err.println("bench: cannot start a JVM for the measurement: " + e.getMessage());
+            err.println("bench: cannot run a JVM for the measurement: " + e.getMessage());
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        } finally {
+            if (errors != null) {
+                try {
+                    Files.deleteIfExists(errors);
+                } catch (IOException ignored) {
+                    // a leftover temporary file only
+                }
+            }
         }
     }
 

@@ -372,25 +372,6 @@ public final class Interpreter implements CodeSource {
     private int sub32(int a, int b) { int r = a - b; flags.sub(a, b, r, 2); return r; }
     private int xor32(int a, int b) { int r = a ^ b; flags.logic(r, 2); return r; }
 
-    // SHL/SHR/SAR of a 32-bit value by a count of 1..31 known in advance (compiled blocks): Arith.shift's cases.
-    private int shl32(int v, int n) {
-        int cf = (v << (n - 1)) >>> 31, r = v << n, of = (r >>> 31) ^ cf;
-        flags.szp(r, 2, cf | (of << 11));
-        return r;
-    }
-
-    private int shr32(int v, int n) {
-        int cf = (v >>> (n - 1)) & 1, r = v >>> n, of = ((r >>> 31) ^ (r >>> 30)) & 1;
-        flags.szp(r, 2, cf | (of << 11));
-        return r;
-    }
-
-    private int sar32(int v, int n) {
-        int cf = (v >> (n - 1)) & 1, r = v >> n;
-        flags.szp(r, 2, cf);
-        return r;
-    }
-
     private void movGeM32(Instruction in) { reg[in.reg] = rd32(linR(in.memSeg, offset(in), 3)); }
 
     private void movEgM32(Instruction in) { wr32(linW(in.memSeg, offset(in), 3), reg[in.reg]); }

@@ -51,6 +51,8 @@ public final class Machine {
     private IntConsumer serialOutput;
     /** Executes instructions for {@link #run}: the interpreter or the block translation cache. */
     private ExecutionEngine engine;
+    /** Installed into every block-cache engine this machine makes (see {@link #setBlockCompiler}); null: none. */
+    private BlockCompiler compiler;
     /** External interrupts delivered by {@link #run}. */
     private long interruptsDelivered;
     /** Set by {@link #requestStop} / {@link #powerOff}; checked at chunk boundaries. */
@@ -88,8 +90,6 @@ public final class Machine {
         compiler = c;
         if (engine instanceof BlockCacheEngine) ((BlockCacheEngine) engine).setCompiler(c);
     }
-
-    private BlockCompiler compiler;
 
     private ExecutionEngine newEngine(boolean blocks) {
         if (!blocks) return new InterpreterEngine(cpu);

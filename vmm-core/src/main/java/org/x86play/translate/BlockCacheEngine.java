@@ -168,13 +168,14 @@ public final class BlockCacheEngine implements ExecutionEngine {
                 inRun = true;
                 boolean ok = true;
                 k = 0;                            // instructions of b completed
+                // Compiled code runs the whole block but a final attention instruction (the pair included).
+                final int compiledStop = b.endsRun ? n - 1 : n;
                 CompiledBlock cb = n == b.count ? b.compiled : null;
                 if (cb == null && n == b.count && compiler != null && ++b.heat == compileThreshold) {
-                    cb = compile(b, b.endsRun ? n - 1 : n);
+                    cb = compile(b, compiledStop);
                 }
                 if (cb != null) {
-                    // Compiled code runs everything but a final attention instruction (the pair included).
-                    stop = b.endsRun ? n - 1 : n;
+                    stop = compiledStop;
                     pair = false;
                     inCompiled = true;
                     int r = cb.run();             // the loop below, as host code

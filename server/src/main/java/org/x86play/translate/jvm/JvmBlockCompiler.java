@@ -17,6 +17,7 @@ import org.x86play.cpu.Interpreter;
 import org.x86play.cpu.decoder.FastForm;
 import org.x86play.cpu.decoder.Instruction;
 import org.x86play.cpu.decoder.Operand;
+import org.x86play.cpu.exec.Arith;
 import org.x86play.translate.BlockCompiler;
 import org.x86play.translate.CompiledBlock;
 
@@ -205,11 +206,6 @@ public final class JvmBlockCompiler implements BlockCompiler {
         private boolean eipCurrent = true;
 
         /**
-         * One instruction. Register-only forms that cannot fault and do not read EIP ({@link #pure}) are just their
-         * operation; the others get the bookkeeping of execFast first (index, CS:EIP of the instruction, ESP for
-         * the rollback, the next EIP) and, if they may write memory, the self-write check after.
-         */
-        /**
          * The last flag producer of this block when it is a 32-bit SUB/CMP (operands in locals FA, FB) or logic
          * operation (result in FR) and no flag-writing instruction came after it: a condition can then be decided
          * from those locals exactly as {@code Flags.condition} decides it from the lazy state (same operands,
@@ -217,13 +213,16 @@ public final class JvmBlockCompiler implements BlockCompiler {
          */
         private int producer = P_UNKNOWN;
 
+        /**
+         * One instruction. Register-only forms that cannot fault and do not read EIP ({@link #pure}) are just their
+         * operation; the others get the bookkeeping of execFast first (index, CS:EIP of the instruction, ESP for
+         * the rollback, the next EIP) and, if they may write memory, the self-write check after.
+         */
         private void instruction(int k) {
             Instruction in = insns[k];
-            int before = producer;
-            producer = P_UNKNOWN;
-            if (keepsFlags(in.fast)) producer = before;
+            if (!keepsFlags(in.fast)) producer = P_UNKNOWN;
             if (pure(in)) {
-                emitPure(in);
+                emit(k, in);
                 eipCurrent = false;
                 return;
             }
@@ -281,130 +280,6 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 default:
                     return false;
             }
-        }
-
-        /** A pure form: its own code where it is one line, else the handler fastOp calls (or fastOp itself). */
-        private void emitPure(Instruction in) {
-            int f = in.fast;
-            if (f >= FastForm.ALU_RR_EG && f < FastForm.ALU_RI + 8) {
-                emit(-1, in);
-                return;
-            }
-            switch (f) {
-                case FastForm.MOV_EG_R32: case FastForm.MOV_GE_R32: case FastForm.MOV_RI32:
-                case FastForm.TEST_EG_R32: case FastForm.TEST_EI_R32:
-                    emit(-1, in);
-                    return;
-                case FastForm.LEA32:
-                    m.visitVarInsn(Opcodes.ALOAD, REG);
-                    push(in.reg);
-                    ea(in);
-                    m.visitInsn(Opcodes.IASTORE);
-                    return;
-                case FastForm.INC_R32:
-                case FastForm.DEC_R32: {
-                    // r = reg[x] +/- 1; flags.inc/dec(r, 2); reg[x] = r   (incR32 / decR32)
-                    boolean inc = f == FastForm.INC_R32;
-                    loadReg(in.sub);
-                    push(1);
-                    m.visitInsn(inc ? Opcodes.IADD : Opcodes.ISUB);
-                    m.visitVarInsn(Opcodes.ISTORE, FR);
-                    m.visitVarInsn(Opcodes.ALOAD, FL);
-                    m.visitVarInsn(Opcodes.ILOAD, FR);
-                    push(2);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, inc ? "inc" : "dec", "(II)V", false);
-                    m.visitVarInsn(Opcodes.ALOAD, REG);
-                    push(in.sub);
-                    m.visitVarInsn(Opcodes.ILOAD, FR);
-                    m.visitInsn(Opcodes.IASTORE);
-                    producer = P_RESULT;
-                    return;
-                }
-                case FastForm.SHIFT_R32:
-                    if (!constantShift(in)) break;
-                    return;
-                case FastForm.MOVZX_R:
-                    // reg[reg] = it.getReg(sub, rm)
-                    m.visitVarInsn(Opcodes.ALOAD, REG);
-                    push(in.reg);
-                    getReg(in.sub, in.rm);
-                    m.visitInsn(Opcodes.IASTORE);
-                    return;
-                case FastForm.MOVSX_R:
-                    m.visitVarInsn(Opcodes.ALOAD, REG);
-                    push(in.reg);
-                    getReg(in.sub == 0 ? 0 : 1, in.rm);
-                    m.visitInsn(in.sub == 0 ? Opcodes.I2B : Opcodes.I2S);
-                    m.visitInsn(Opcodes.IASTORE);
-                    return;
-                case FastForm.MOV_EG_R8:
-                case FastForm.MOV_GE_R8: {
-                    int d = f == FastForm.MOV_EG_R8 ? in.rm : in.reg, s = f == FastForm.MOV_EG_R8 ? in.reg : in.rm;
-                    m.visitVarInsn(Opcodes.ALOAD, IT);
-                    push(0);
-                    push(d);
-                    getReg(0, s);
-                    interp("setReg", "(III)V");
-                    return;
-                }
-                case FastForm.SETCC_R8: {
-                    // it.setReg(0, rm, flags.condition(cc) ? 1 : 0)
-                    // it.setReg(0, rm, condition ? 1 : 0)
-                    Label no = new Label(), done = new Label();
-                    m.visitVarInsn(Opcodes.ALOAD, IT);
-                    push(0);
-                    push(in.rm);
-                    jumpUnless(in.sub, no);
-                    push(1);
-                    m.visitJumpInsn(Opcodes.GOTO, done);
-                    m.visitLabel(no);
-                    push(0);
-                    m.visitLabel(done);
-                    interp("setReg", "(III)V");
-                    return;
-                }
-                case FastForm.TEST_EG_R8:
-                    m.visitVarInsn(Opcodes.ALOAD, FL);
-                    getReg(0, in.rm);
-                    getReg(0, in.reg);
-                    m.visitInsn(Opcodes.IAND);
-                    push(0);
-                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "logic", "(II)V", false);
-                    return;
-                case FastForm.IMUL_GE_R32:
-                    // reg[reg] = Arith.imul(flags, reg[reg], reg[rm], 2)
-                    m.visitVarInsn(Opcodes.ALOAD, REG);
-                    push(in.reg);
-                    m.visitVarInsn(Opcodes.ALOAD, FL);
-                    loadReg(in.reg);
-                    loadReg(in.rm);
-                    push(2);
-                    m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "imul", "(L" + FLAGS + ";III)I", false);
-                    m.visitInsn(Opcodes.IASTORE);
-                    return;
-                case FastForm.MUL_R32:
-                    // Arith.mul(flags, reg, reg[rm], 2)
-                    m.visitVarInsn(Opcodes.ALOAD, FL);
-                    m.visitVarInsn(Opcodes.ALOAD, REG);
-                    loadReg(in.rm);
-                    push(2);
-                    m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "mul", "(L" + FLAGS + ";[III)V", false);
-                    return;
-                case FastForm.CMOV_R32: {
-                    // if (condition) reg[reg] = reg[rm];
-                    Label skip = new Label();
-                    jumpUnless(in.sub, skip);
-                    storeRegFromReg(in.reg, in.rm);
-                    m.visitLabel(skip);
-                    return;
-                }
-                default:
-                    break;
-            }
-            String handler = pureHandler(f);
-            int k = indexOf(in);
-            if (handler != null) callWithInsn(k, handler, D_IN);
-            else callWithInsn(k, "fastOp", D_IN);
         }
 
         /** Stores a copy of the int on top of the stack in local {@code slot}. */
@@ -510,8 +385,9 @@ public final class JvmBlockCompiler implements BlockCompiler {
         }
 
         /**
-         * SHL/SHR/SAR of a register by an immediate or 1 as reg[rm] = it.shl32(reg[rm], n) etc.; a count that is 0
-         * after masking does nothing (no flags), as in shiftR32. False for CL counts and rotates (the handler).
+         * SHL/SHR/SAR of a register by an immediate or 1 as reg[rm] = Arith.shl32(flags, reg[rm], n) etc. (the dword
+         * cases of Arith.shift); a count that is 0 after masking does nothing (no flags), as in shiftR32. False for
+         * CL counts and rotates (the handler).
          */
         private boolean constantShift(Instruction in) {
             int op2 = in.row.op2;
@@ -522,29 +398,12 @@ public final class JvmBlockCompiler implements BlockCompiler {
             if (count == 0) return true;
             m.visitVarInsn(Opcodes.ALOAD, REG);
             push(in.rm);
-            m.visitVarInsn(Opcodes.ALOAD, IT);
+            m.visitVarInsn(Opcodes.ALOAD, FL);
             loadReg(in.rm);
             push(count);
-            interp(name, "(II)I");
+            m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, name, "(L" + FLAGS + ";II)I", false);
             m.visitInsn(Opcodes.IASTORE);
             return true;
-        }
-
-        private int indexOf(Instruction in) {
-            for (int i = 0; i < insns.length; i++) if (insns[i] == in) return i;
-            throw new IllegalStateException("instruction not in block");
-        }
-
-        private static String pureHandler(int f) {
-            switch (f) {
-                case FastForm.INC_R32: return "incR32";
-                case FastForm.DEC_R32: return "decR32";
-                case FastForm.SHIFT_R32: return "shiftR32";
-                case FastForm.SHIFT_R: return "shiftR";
-                case FastForm.ALU_AI32: return "aluAi32";
-                case FastForm.ALU_AI8: return "aluAi8";
-                default: return null;
-            }
         }
 
         /** The effective address (offset in the segment) of the memory operand, as Interpreter.offset computes it. */
@@ -582,6 +441,14 @@ public final class JvmBlockCompiler implements BlockCompiler {
             m.visitVarInsn(Opcodes.ALOAD, IT);
             linear(in, false, len);
             interp(len == 3 ? "rd32" : len == 1 ? "rd16" : "rd8", "(I)I");
+        }
+
+        /** it.wr32/wr16/wr8(it.linW(seg, ea, len), value): the value's code comes after the address (as in Java). */
+        private void write(Instruction in, int len, Runnable value) {
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            linear(in, true, len);
+            value.run();
+            interp(len == 3 ? "wr32" : len == 1 ? "wr16" : "wr8", "(II)V");
         }
 
         /** Emits the instruction's semantics; returns true if it may write memory (so the block may be stale). */
@@ -626,8 +493,101 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 case FastForm.LEA32:
                     m.visitVarInsn(Opcodes.ALOAD, REG);
                     push(in.reg);
-                    callWithInsn(k, "offset", "(L" + INSN + ";)I");
+                    ea(in);
                     m.visitInsn(Opcodes.IASTORE);
+                    return false;
+                case FastForm.INC_R32:
+                case FastForm.DEC_R32: {
+                    // r = reg[x] +/- 1; flags.inc/dec(r, 2); reg[x] = r   (incR32 / decR32)
+                    boolean inc = f == FastForm.INC_R32;
+                    loadReg(in.sub);
+                    push(1);
+                    m.visitInsn(inc ? Opcodes.IADD : Opcodes.ISUB);
+                    m.visitVarInsn(Opcodes.ISTORE, FR);
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    m.visitVarInsn(Opcodes.ILOAD, FR);
+                    push(2);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, inc ? "inc" : "dec", "(II)V", false);
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.sub);
+                    m.visitVarInsn(Opcodes.ILOAD, FR);
+                    m.visitInsn(Opcodes.IASTORE);
+                    producer = P_RESULT;
+                    return false;
+                }
+                case FastForm.MOVZX_R:
+                    // reg[reg] = it.getReg(sub, rm)
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    getReg(in.sub, in.rm);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return false;
+                case FastForm.MOVSX_R:
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    getReg(in.sub == 0 ? 0 : 1, in.rm);
+                    m.visitInsn(in.sub == 0 ? Opcodes.I2B : Opcodes.I2S);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return false;
+                case FastForm.MOV_EG_R8:
+                case FastForm.MOV_GE_R8: {
+                    boolean eg = f == FastForm.MOV_EG_R8;
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    push(0);
+                    push(eg ? in.rm : in.reg);
+                    getReg(0, eg ? in.reg : in.rm);
+                    interp("setReg", "(III)V");
+                    return false;
+                }
+                case FastForm.SETCC_R8: {
+                    // it.setReg(0, rm, condition ? 1 : 0)
+                    Label no = new Label(), done = new Label();
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    push(0);
+                    push(in.rm);
+                    jumpUnless(in.sub, no);
+                    push(1);
+                    m.visitJumpInsn(Opcodes.GOTO, done);
+                    m.visitLabel(no);
+                    push(0);
+                    m.visitLabel(done);
+                    interp("setReg", "(III)V");
+                    return false;
+                }
+                case FastForm.CMOV_R32: {
+                    // if (condition) reg[reg] = reg[rm];
+                    Label skip = new Label();
+                    jumpUnless(in.sub, skip);
+                    storeRegFromReg(in.reg, in.rm);
+                    m.visitLabel(skip);
+                    return false;
+                }
+                case FastForm.TEST_EG_R8:
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    getReg(0, in.rm);
+                    getReg(0, in.reg);
+                    m.visitInsn(Opcodes.IAND);
+                    push(0);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "logic", "(II)V", false);
+                    return false;
+                case FastForm.IMUL_GE_R32:
+                    // reg[reg] = Arith.imul(flags, reg[reg], reg[rm], 2)
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    loadReg(in.reg);
+                    loadReg(in.rm);
+                    push(2);
+                    m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "imul", "(L" + FLAGS + ";III)I", false);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return false;
+                case FastForm.MUL_R32:
+                    // Arith.mul(flags, reg, reg[rm], 2)
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    loadReg(in.rm);
+                    push(2);
+                    m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "mul", "(L" + FLAGS + ";[III)V", false);
                     return false;
                 case FastForm.TEST_EG_R32:
                 case FastForm.TEST_EI_R32:
@@ -661,11 +621,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     m.visitInsn(Opcodes.IASTORE);
                     return false;
                 case FastForm.MOV_EG_M32:
-                    // it.wr32(it.linW(seg, ea, 3), reg[r])
-                    m.visitVarInsn(Opcodes.ALOAD, IT);
-                    linear(in, true, 3);
-                    loadReg(in.reg);
-                    interp("wr32", "(II)V");
+                    write(in, 3, () -> loadReg(in.reg));
                     return true;
                 case FastForm.ALU_GE_M32: {
                     // reg[r] = it.op32(reg[r], it.rd32(...)), CMP: only the flags
@@ -727,23 +683,13 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     interp("push32", "(I)V");
                     return true;
                 case FastForm.MOV_EI_M32:
-                    // it.wr32(it.linW(seg, ea, 3), imm)
-                    m.visitVarInsn(Opcodes.ALOAD, IT);
-                    linear(in, true, 3);
-                    push(in.imm);
-                    interp("wr32", "(II)V");
+                    write(in, 3, () -> push(in.imm));
                     return true;
                 case FastForm.MOV_EG_M16:
-                    m.visitVarInsn(Opcodes.ALOAD, IT);
-                    linear(in, true, 1);
-                    loadReg(in.reg);
-                    interp("wr16", "(II)V");
+                    write(in, 1, () -> loadReg(in.reg));
                     return true;
                 case FastForm.MOV_EG_M8:
-                    m.visitVarInsn(Opcodes.ALOAD, IT);
-                    linear(in, true, 0);
-                    getReg(0, in.reg);
-                    interp("wr8", "(II)V");
+                    write(in, 0, () -> getReg(0, in.reg));
                     return true;
                 case FastForm.MOV_GE_M8:
                 case FastForm.MOV_GE_M16:
@@ -764,9 +710,9 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "imul", "(L" + FLAGS + ";III)I", false);
                     m.visitInsn(Opcodes.IASTORE);
                     return false;
-                case FastForm.SHIFT_R32: callWithInsn(k, "shiftR32", D_IN); return false;
-                case FastForm.INC_R32: callWithInsn(k, "incR32", D_IN); return false;
-                case FastForm.DEC_R32: callWithInsn(k, "decR32", D_IN); return false;
+                case FastForm.SHIFT_R32:
+                    if (!constantShift(in)) callWithInsn(k, "shiftR32", D_IN);
+                    return false;
                 case FastForm.MUL_M32: callWithInsn(k, "mulM32", D_IN); return false;
                 case FastForm.CALL_REL32: callWithInsn(k, "callRel32", D_IN); return true;
                 case FastForm.CMOV_M32: {
@@ -854,8 +800,8 @@ public final class JvmBlockCompiler implements BlockCompiler {
     }
 
     /**
-     * Fails at start-up, not in the middle of a guest, if the interpreter no longer has a member the generated
-     * code calls (they are resolved by name when a block first runs).
+     * Fails at start-up, not in the middle of a guest, if the core no longer has a member the generated code
+     * calls (they are resolved by name when a block first runs).
      */
     private static void checkTargets() {
         try {
@@ -865,34 +811,35 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     throw new NoSuchFieldException(f + " has another type");
                 }
             }
-            for (String n : new String[] {"movGeM32", "movEgM32", "aluGeM32", "aluAi32", "jcc", "movzxM", "movsxM",
-                    "shiftR32", "imulGeM32", "incR32", "decR32", "mulM32", "callRel32", "cmovM32", "aluAi8", "aluGe8",
-                    "shiftR", "callM32", "execute", "fastOp"}) {
-                method(n, void.class, Instruction.class);
+            Class<?> it = Interpreter.class;
+            for (String n : new String[] {"aluAi32", "shiftR32", "mulM32", "callRel32", "aluAi8", "aluGe8", "shiftR",
+                    "callM32", "execute", "fastOp"}) {
+                method(it, n, void.class, Instruction.class);
             }
-            method("offset", int.class, Instruction.class);
-            method("linR", int.class, int.class, int.class, int.class);
-            method("linW", int.class, int.class, int.class, int.class);
-            for (String n : new String[] {"rd32", "rd16", "rd8"}) method(n, int.class, int.class);
-            method("wr32", void.class, int.class, int.class);
-            method("wr16", void.class, int.class, int.class);
-            method("wr8", void.class, int.class, int.class);
-            method("getReg", int.class, int.class, int.class);
-            method("setReg", void.class, int.class, int.class, int.class);
-            method("jumpNear", void.class, int.class, boolean.class);
-            for (String n : new String[] {"shl32", "shr32", "sar32"}) method(n, int.class, int.class, int.class);
-            method("aluEgM32", void.class, Instruction.class, int.class);
-            method("push32", void.class, int.class);
-            method("pop32", int.class);
-            method("fastFault", void.class, CpuFault.class, int.class, int.class);
-            for (String n : ALU) method(n, int.class, int.class, int.class);
+            method(it, "linR", int.class, int.class, int.class, int.class);
+            method(it, "linW", int.class, int.class, int.class, int.class);
+            for (String n : new String[] {"rd32", "rd16", "rd8"}) method(it, n, int.class, int.class);
+            for (String n : new String[] {"wr32", "wr16", "wr8"}) method(it, n, void.class, int.class, int.class);
+            method(it, "getReg", int.class, int.class, int.class);
+            method(it, "setReg", void.class, int.class, int.class, int.class);
+            method(it, "jumpNear", void.class, int.class, boolean.class);
+            method(it, "aluEgM32", void.class, Instruction.class, int.class);
+            method(it, "push32", void.class, int.class);
+            method(it, "pop32", int.class);
+            method(it, "fastFault", void.class, CpuFault.class, int.class, int.class);
+            for (String n : ALU) method(it, n, int.class, int.class, int.class);
+            method(Flags.class, "condition", boolean.class, int.class);
+            for (String n : new String[] {"logic", "inc", "dec"}) method(Flags.class, n, void.class, int.class, int.class);
+            for (String n : new String[] {"shl32", "shr32", "sar32"}) method(Arith.class, n, int.class, Flags.class, int.class, int.class);
+            method(Arith.class, "imul", int.class, Flags.class, int.class, int.class, int.class);
+            method(Arith.class, "mul", void.class, Flags.class, int[].class, int.class, int.class);
         } catch (NoSuchFieldException | NoSuchMethodException e) {
-            throw new IllegalStateException("the JVM block compiler is out of date with Interpreter: " + e.getMessage(), e);
+            throw new IllegalStateException("the JVM block compiler is out of date with the core: " + e.getMessage(), e);
         }
     }
 
-    private static void method(String name, Class<?> ret, Class<?>... params) throws NoSuchMethodException {
-        Method x = Interpreter.class.getDeclaredMethod(name, params);
+    private static void method(Class<?> owner, String name, Class<?> ret, Class<?>... params) throws NoSuchMethodException {
+        Method x = owner.getDeclaredMethod(name, params);
         if (x.getReturnType() != ret) throw new NoSuchMethodException(name + " returns " + x.getReturnType());
     }
 }

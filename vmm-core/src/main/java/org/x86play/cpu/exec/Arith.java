@@ -85,12 +85,14 @@ public final class Arith {
                 return r;
             }
             case 4: case 6: // SHL/SAL
+                if (sz == 2) return shl32(f, v, count);
                 cf = count > bits ? 0 : ((v << (count - 1)) >>> msb) & 1;
                 r = count >= 32 ? 0 : (v << count) & m;
                 of = ((r >>> msb) & 1) ^ cf;
                 f.szp(r, sz, (cf != 0 ? CF : 0) | (of != 0 ? OF : 0));
                 return r;
             case 5: // SHR
+                if (sz == 2) return shr32(f, v, count);
                 cf = count > bits ? 0 : (v >>> (count - 1)) & 1;
                 r = v >>> count;
                 // OF = MSB(r) XOR MSB-1(r): the original MSB for a count of 1 (defined), extended to larger counts.
@@ -98,6 +100,7 @@ public final class Arith {
                 f.szp(r, sz, (cf != 0 ? CF : 0) | (of != 0 ? OF : 0));
                 return r;
             default: { // SAR
+                if (sz == 2) return sar32(f, v, count);
                 int s = (v << (32 - bits)) >> (32 - bits);
                 cf = (s >> (count - 1)) & 1;
                 r = (s >> count) & m;
@@ -105,6 +108,29 @@ public final class Arith {
                 return r;
             }
         }
+    }
+
+    // The dword cases of shift for a count of 1..31 (also called directly by compiled blocks with a constant count).
+
+    /** SHL/SAL of a dword: CF = the last bit shifted out, OF = MSB(result) XOR CF. */
+    public static int shl32(Flags f, int v, int n) {
+        int cf = (v << (n - 1)) >>> 31, r = v << n, of = (r >>> 31) ^ cf;
+        f.szp(r, 2, cf * CF | of * OF);
+        return r;
+    }
+
+    /** SHR of a dword: OF = MSB(r) XOR MSB-1(r), as shift computes it. */
+    public static int shr32(Flags f, int v, int n) {
+        int cf = (v >>> (n - 1)) & 1, r = v >>> n, of = ((r >>> 31) ^ (r >>> 30)) & 1;
+        f.szp(r, 2, cf * CF | of * OF);
+        return r;
+    }
+
+    /** SAR of a dword: OF = 0. */
+    public static int sar32(Flags f, int v, int n) {
+        int cf = (v >> (n - 1)) & 1, r = v >> n;
+        f.szp(r, 2, cf * CF);
+        return r;
     }
 
     private static void setCfOf(Flags f, int cf, int of) {
