@@ -29,7 +29,8 @@ import org.x86play.machine.RunResult;
  * </ul>
  * Each of our runs is a fresh JVM (a child process running this command with {@code --fork off}), so one
  * configuration's JIT profile cannot slow the next; the figure is timed inside it (HotSpot warm-up included,
- * JVM start not). QEMU's runs include its process start.
+ * JVM start not). QEMU's runs include its process start. With {@code --runs N} the runs are interleaved (every
+ * configuration once, then QEMU, N times) and each figure is the median of its N runs.
  */
 final class BenchCommand {
     static final String READY = "GUEST-READY";
@@ -146,22 +147,30 @@ final class BenchCommand {
         Options o = Options.parse(args);
         ReferenceGuest guest = ReferenceGuest.ensure(err);
         boolean compute = o.what.equals("compute");
-        Figure on = null, off = null, interpreted = null;
-        if (o.cacheOff) off = measure(o, guest, false, false, compute);
-        if (o.cacheOn && o.jitOff) interpreted = measure(o, guest, true, false, compute);
-        if (o.cacheOn && o.jitOn) on = measure(o, guest, true, true, compute);
-        if ((o.cacheOff && off == null) || (o.cacheOn && o.jitOff && interpreted == null) || (o.cacheOn && o.jitOn && on == null)) {
-            return ExitStatus.LIMIT;
+        QemuReference q = o.qemu ? QemuReference.find() : null;
+        if (o.qemu && q == null) {
+            err.println("bench: qemu-system-i386 not installed; no QEMU figure (apt-get install qemu-system-x86)");
         }
+        // Rounds: each configuration once, then QEMU, again and again. The host's speed drifts over minutes
+        // (other tenants), so interleaving lets every figure see the same mix of slow and quick periods.
+        List<Figure> offs = new ArrayList<>(), interpreteds = new ArrayList<>(), ons = new ArrayList<>();
+        double[] qemus = new double[q == null ? 0 : o.runs];
+        for (int k = 1; k <= o.runs; k++) {
+            if (o.cacheOff && !measure(o, guest, false, false, compute, k, offs)) return ExitStatus.LIMIT;
+            if (o.cacheOn && o.jitOff && !measure(o, guest, true, false, compute, k, interpreteds)) return ExitStatus.LIMIT;
+            if (o.cacheOn && o.jitOn && !measure(o, guest, true, true, compute, k, ons)) return ExitStatus.LIMIT;
+            if (q != null) {
+                qemus[k - 1] = compute ? q.compute(guest, o.memMb) : q.boot(guest, o.memMb);
+                err.printf("bench qemu run %d/%d: seconds=%.2f%n", k, o.runs, qemus[k - 1]);
+                err.flush();
+            }
+        }
+        Figure off = median(offs), interpreted = median(interpreteds), on = median(ons);
         if (on == null) on = interpreted;
         Double qemu = null;
-        if (o.qemu) {
-            QemuReference q = QemuReference.find();
-            if (q == null) {
-                err.println("bench: qemu-system-i386 not installed; no QEMU figure (apt-get install qemu-system-x86)");
-            } else {
-                qemu = median(o.runs, () -> compute ? q.compute(guest, o.memMb) : q.boot(guest, o.memMb));
-            }
+        if (q != null) {
+            Arrays.sort(qemus);
+            qemu = qemus[o.runs / 2];
         }
         Figure main = on != null ? on : off;
         StringBuilder line = new StringBuilder(o.what).append(": ");
@@ -177,21 +186,26 @@ final class BenchCommand {
         return ExitStatus.OK;
     }
 
-    /** The median of {@code runs} runs of ours (null if any run failed). */
-    private Figure measure(Options o, ReferenceGuest guest, boolean tcache, boolean jit, boolean compute) throws UsageException {
-        List<Figure> figures = new ArrayList<>();
-        for (int k = 1; k <= o.runs; k++) {
-            Figure f = o.fork ? forkOnce(o, tcache, jit)
-                    : compute ? computeOnce(o, guest, tcache, jit) : bootOnce(o, guest, tcache, jit);
-            if (f == null) return null;
-            err.printf("bench %s (tcache %s%s) run %d/%d: instructions=%d seconds=%.2f mips=%.1f%n",
-                    o.what, tcache ? "on" : "off", tcache ? (jit ? ", jit on" : ", jit off") : "", k, o.runs,
-                    f.instructions, f.seconds, f.mips());
-            err.flush();
-            figures.add(f);
-        }
-        figures.sort((a, b) -> Double.compare(a.seconds, b.seconds));
-        return figures.get(figures.size() / 2);
+    /** Run {@code k} of ours in one configuration, added to {@code figures}; false if it failed. */
+    private boolean measure(Options o, ReferenceGuest guest, boolean tcache, boolean jit, boolean compute, int k,
+                            List<Figure> figures) throws UsageException {
+        Figure f = o.fork ? forkOnce(o, tcache, jit)
+                : compute ? computeOnce(o, guest, tcache, jit) : bootOnce(o, guest, tcache, jit);
+        if (f == null) return false;
+        err.printf("bench %s (tcache %s%s) run %d/%d: instructions=%d seconds=%.2f mips=%.1f%n",
+                o.what, tcache ? "on" : "off", tcache ? (jit ? ", jit on" : ", jit off") : "", k, o.runs,
+                f.instructions, f.seconds, f.mips());
+        err.flush();
+        figures.add(f);
+        return true;
+    }
+
+    /** The run with the median time (null for none). */
+    private static Figure median(List<Figure> figures) {
+        if (figures.isEmpty()) return null;
+        List<Figure> sorted = new ArrayList<>(figures);
+        sorted.sort((a, b) -> Double.compare(a.seconds, b.seconds));
+        return sorted.get(sorted.size() / 2);
     }
 
     /**
@@ -305,18 +319,4 @@ final class BenchCommand {
         return new Figure(m.cpu.instructions - i0, secs);
     }
 
-    interface Measure {
-        double run() throws UsageException;
-    }
-
-    private double median(int runs, Measure m) throws UsageException {
-        double[] s = new double[runs];
-        for (int k = 0; k < runs; k++) {
-            s[k] = m.run();
-            err.printf("bench qemu run %d/%d: seconds=%.2f%n", k + 1, runs, s[k]);
-            err.flush();
-        }
-        Arrays.sort(s);
-        return s[runs / 2];
-    }
 }
