@@ -31,14 +31,14 @@ import org.x86play.translate.jvm.JvmBlockCompiler;
 class TcacheEquivalenceTest {
     record Outcome(String serial, RunResult result, int[] regs, CacheStats stats) {}
 
-    static Outcome run(byte[] image, boolean tcache) { return run(image, tcache, false); }
+    static Outcome run(byte[] image, boolean tcache) { return run(image, tcache, 0); }
 
-    /** @param jit also compile every block to JVM bytecode on its first full run */
-    static Outcome run(byte[] image, boolean tcache, boolean jit) {
+    /** @param jitThreshold if not 0, also compile blocks to JVM bytecode after this many full runs */
+    static Outcome run(byte[] image, boolean tcache, int jitThreshold) {
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
         Machine m = new Machine(16 << 20);
         m.setTranslationCache(tcache);
-        if (jit) ((BlockCacheEngine) m.engine()).setCompiler(new JvmBlockCompiler(), 1);
+        if (jitThreshold != 0) ((BlockCacheEngine) m.engine()).setCompiler(new JvmBlockCompiler(), jitThreshold);
         m.loadBios(image);
         m.setSerialOutput(serial::write);
         RunResult r = m.run(new RunLimits().maxInstructions(BareMetalSuite.MAX_INSTRUCTIONS).timeoutMillis(60_000));
@@ -62,7 +62,7 @@ class TcacheEquivalenceTest {
             sources = s.filter(p -> p.getFileName().toString().endsWith(".asm")).sorted().toList();
         }
         Path build = Files.createTempDirectory("x86play-tcache");
-        int smc = 0, compiledBlocks = 0;
+        int smc = 0, compiledBlocks = 0, warmCompiled = 0;
         try {
             for (Path asm : sources) {
                 String name = asm.getFileName().toString().replace(".asm", "");
@@ -73,20 +73,15 @@ class TcacheEquivalenceTest {
                 byte[] image = Files.readAllBytes(bin);
                 Outcome off = run(image, false);
                 Outcome on = run(image, true);
-                Outcome jit = run(image, true, true);
+                // Compiled on the first full run, and after three (interpreted runs first, links made).
+                Outcome jit = run(image, true, 1), warm = run(image, true, 3);
                 System.out.printf("%-12s %-13s %9d insns  %s%n", name, on.result.reason, on.result.instructions, on.stats);
                 System.out.printf("%-12s %-13s %9d insns  %s%n", name + "+jit", jit.result.reason, jit.result.instructions, jit.stats);
-                assertEquals(off.serial, jit.serial, name + ": serial output (compiled blocks)");
-                assertEquals(off.result.reason, jit.result.reason, name + ": end of run (compiled blocks)");
-                assertEquals(off.result.exitCode, jit.result.exitCode, name + ": exit code (compiled blocks)");
-                assertEquals(off.result.instructions, jit.result.instructions, name + ": instruction count (compiled blocks)");
-                assertArrayEquals(off.regs, jit.regs, name + ": final registers (compiled blocks)");
+                assertSameOutcome(off, jit, name + " (compiled blocks)");
+                assertSameOutcome(off, warm, name + " (blocks compiled after 3 runs)");
                 compiledBlocks += jit.stats.blocksCompiled;
-                assertEquals(off.serial, on.serial, name + ": serial output");
-                assertEquals(off.result.reason, on.result.reason, name + ": end of run");
-                assertEquals(off.result.exitCode, on.result.exitCode, name + ": exit code");
-                assertEquals(off.result.instructions, on.result.instructions, name + ": instruction count");
-                assertArrayEquals(off.regs, on.regs, name + ": final registers");
+                warmCompiled += warm.stats.blocksCompiled;
+                assertSameOutcome(off, on, name);
                 assertTrue(on.stats.blockExecutions != 0, name + ": the cache was used");
                 if (name.startsWith("smc_")) {
                     smc++;
@@ -103,5 +98,15 @@ class TcacheEquivalenceTest {
         }
         assertTrue(smc >= 2, "smc_* programs found");
         assertTrue(compiledBlocks > 100, "blocks were compiled: " + compiledBlocks);
+        assertTrue(warmCompiled > 20, "blocks were compiled after 3 runs: " + warmCompiled);
+    }
+
+    /** Guest-visible results: serial output, how the run ended, exit code, instruction count, final registers. */
+    private static void assertSameOutcome(Outcome expected, Outcome actual, String what) {
+        assertEquals(expected.serial, actual.serial, what + ": serial output");
+        assertEquals(expected.result.reason, actual.result.reason, what + ": end of run");
+        assertEquals(expected.result.exitCode, actual.result.exitCode, what + ": exit code");
+        assertEquals(expected.result.instructions, actual.result.instructions, what + ": instruction count");
+        assertArrayEquals(expected.regs, actual.regs, what + ": final registers");
     }
 }

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.x86play.cpu.Cpu;
 import org.x86play.io.IoBus;
 import org.x86play.memory.PhysicalMemory;
@@ -30,10 +31,11 @@ class JvmBlockCompilerTest {
         final ExecutionEngine engine;
         final JvmBlockCompiler compiler = new JvmBlockCompiler();
 
-        Side(boolean jit, byte[] code, int[] regs) {
+        /** @param threshold full runs before a block is compiled (only with {@code jit}) */
+        Side(boolean jit, int threshold, byte[] code, int[] regs) {
             if (jit) {
                 BlockCacheEngine e = new BlockCacheEngine(cpu);
-                e.setCompiler(compiler, 1);
+                e.setCompiler(compiler, threshold);
                 engine = e;
             } else {
                 engine = new InterpreterEngine(cpu);
@@ -175,23 +177,29 @@ class JvmBlockCompilerTest {
         for (int i = 0; i < 4; i++) out.write(v >>> (8 * i));
     }
 
-    @Test
-    void compiledBlocksMatchTheInterpreterOnRandomPrograms() {
+    /**
+     * Threshold 1 compiles every block on its first full run; with 3 a block first runs interpreted (its links
+     * already made), so compiled and interpreted runs of the same blocks follow each other.
+     */
+    @ParameterizedTest(name = "compile threshold {0}")
+    @ValueSource(ints = {1, 3})
+    void compiledBlocksMatchTheInterpreterOnRandomPrograms(int threshold) {
         Random rnd = new Random(0x51C0DE);
         int compiled = 0, faulted = 0;
         for (int p = 0; p < 400; p++) {
             byte[] code = program(rnd);
             int[] regs = new int[8];
             for (int i = 0; i < 8; i++) regs[i] = rnd.nextInt(4) == 0 ? rnd.nextInt() : rnd.nextInt(64);
-            Side interp = new Side(false, code, regs);
-            Side jit = new Side(true, code, regs);
+            Side interp = new Side(false, threshold, code, regs);
+            Side jit = new Side(true, threshold, code, regs);
             String a = interp.run(), b = jit.run();
             assertEquals(a, b, "program " + p);
             compiled += jit.compiler.compiledBlocks();
             if (interp.cpu.eip == HANDLER + 1) faulted++;
         }
-        System.out.printf("JvmBlockCompilerTest: %d blocks compiled, %d of 400 programs ended in a fault%n", compiled, faulted);
-        assertTrue(compiled > 400, "blocks were compiled: " + compiled);
+        System.out.printf("JvmBlockCompilerTest (threshold %d): %d blocks compiled, %d of 400 programs ended in a fault%n",
+                threshold, compiled, faulted);
+        assertTrue(compiled > 400 / threshold, "blocks were compiled: " + compiled);
         assertTrue(faulted > 20, "some programs faulted inside compiled code: " + faulted);
     }
 }
