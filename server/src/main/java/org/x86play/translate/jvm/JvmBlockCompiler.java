@@ -18,6 +18,7 @@ import org.x86play.cpu.decoder.FastForm;
 import org.x86play.cpu.decoder.Instruction;
 import org.x86play.cpu.decoder.Operand;
 import org.x86play.cpu.exec.Arith;
+import org.x86play.mmu.Mmu;
 import org.x86play.translate.BlockCompiler;
 import org.x86play.translate.CompiledBlock;
 
@@ -43,14 +44,24 @@ public final class JvmBlockCompiler implements BlockCompiler {
     private static final String INSN = "org/x86play/cpu/decoder/Instruction";
     private static final String FAULT = "org/x86play/cpu/CpuFault";
     private static final String ARITH = "org/x86play/cpu/exec/Arith";
+    private static final String SEGCACHE = "org/x86play/cpu/SegmentCache";
     private static final String BASE = "org/x86play/translate/CompiledBlock";
     private static final String NAME = "org/x86play/cpu/CompiledBlock$";
     private static final String D_IN = "(L" + INSN + ";)V";
 
     /** Local variable slots of the generated run(). */
     private static final int THIS = 0, IT = 1, CPUV = 2, REG = 3, FL = 4, INS = 5, EIP0 = 6, K = 7, ESP = 8, EX = 9;
-    /** Operands (a, b) of the last 32-bit SUB/CMP, or the result of the last 32-bit logic op, in this block. */
-    private static final int FA = 10, FB = 11, FR = 12, TMP = 13;
+    /** Operands (a, b) of the last 32-bit SUB/CMP, or the result of the last 32-bit logic op, in this block (13 unused). */
+    private static final int FA = 10, FB = 11, FR = 12;
+    /**
+     * Inline memory accesses ({@link Emitter#access}): the guest memory store, the direct read/write tags and
+     * addends of the TLB (arrays updated in place, so loaded once per run), the offset, linear address and TLB
+     * index of the access in progress, and the value read. Per-segment bounds and bases follow from
+     * {@link #FIRST_DYNAMIC} on (only those the block uses).
+     */
+    private static final int ST = 14, RT = 15, WT = 16, AD = 17, OFF = 18, LIN = 19, TI = 20, VAL = 21, SS32 = 22;
+    private static final int FIRST_DYNAMIC = 23;
+    private static final String MMU = "org/x86play/mmu/Mmu";
     /** What the block's last flag-writing instruction was, if the compiler knows: see {@link Emitter#producer}. */
     private static final int P_UNKNOWN = 0, P_SUB = 1, P_LOGIC = 2, P_RESULT = 3;
 
@@ -172,10 +183,11 @@ public final class JvmBlockCompiler implements BlockCompiler {
             m.visitVarInsn(Opcodes.ISTORE, K);
             push(0);
             m.visitVarInsn(Opcodes.ISTORE, ESP);
-            for (int v : new int[] {FA, FB, FR, TMP}) {
+            for (int v : new int[] {FA, FB, FR, OFF, LIN, TI, VAL}) {
                 push(0);
                 m.visitVarInsn(Opcodes.ISTORE, v);
             }
+            memoryLocals();
 
             Label tryStart = new Label(), tryEnd = new Label(), handler = new Label();
             m.visitTryCatchBlock(tryStart, tryEnd, handler, FAULT);
@@ -226,6 +238,20 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 eipCurrent = false;
                 return;
             }
+            if (inlineAccess(k, in)) {
+                eipCurrent = false;
+                return;
+            }
+            bookkeeping(k);
+            eipCurrent = true;
+            if (emit(k, in)) validityCheck(k);
+        }
+
+        /**
+         * What execFast keeps before an instruction that may fault, call a handler or reach a device: its index,
+         * its CS:EIP ({@code cpu.instructionStart}), ESP for the rollback, and the next EIP in {@code cpu.eip}.
+         */
+        private void bookkeeping(int k) {
             push(k);
             m.visitVarInsn(Opcodes.ISTORE, K);
             // cpu.instructionStart = (eip0 + start) & mask
@@ -241,17 +267,412 @@ public final class JvmBlockCompiler implements BlockCompiler {
             m.visitVarInsn(Opcodes.ALOAD, CPUV);
             eipPlus(ends[k]);
             m.visitFieldInsn(Opcodes.PUTFIELD, CPU, "eip", "I");
-            eipCurrent = true;
-            if (emit(k, in)) {
-                // if (!stillValid()) return k + 1;
-                Label ok = new Label();
-                m.visitVarInsn(Opcodes.ALOAD, THIS);
-                m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BASE, "stillValid", "()Z", false);
-                m.visitJumpInsn(Opcodes.IFNE, ok);
-                push(k + 1);
-                m.visitInsn(Opcodes.IRETURN);
-                m.visitLabel(ok);
+        }
+
+        /** After a handler that may have written memory: {@code if (!stillValid()) return k + 1;} */
+        private void validityCheck(int k) {
+            Label ok = new Label();
+            m.visitVarInsn(Opcodes.ALOAD, THIS);
+            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BASE, "stillValid", "()Z", false);
+            m.visitJumpInsn(Opcodes.IFNE, ok);
+            push(k + 1);
+            m.visitInsn(Opcodes.IRETURN);
+            m.visitLabel(ok);
+        }
+
+        // ------------------------------------------------------------------ inline memory accesses
+
+        /** Local slots of per-segment offset bounds ([write][seg][len], biased by 2^31) and bases, or 0 if unused. */
+        private final int[][][] boundSlot = new int[2][6][4];
+        private final int[] baseSlot = new int[6];
+
+        /**
+         * The inline-access forms: their memory operand's segment, access length code (bytes - 1) and direction,
+         * as {@code write << 8 | seg << 2 | len}; -1 for every other form. Stack forms use SS (code 2).
+         */
+        static int accessOf(Instruction in) {
+            switch (in.fast) {
+                case FastForm.MOV_GE_M32: case FastForm.ALU_GE_M32: case FastForm.IMUL_GE_M32: case FastForm.CMOV_M32:
+                    return in.memSeg << 2 | 3;
+                case FastForm.MOV_GE_M16: return in.memSeg << 2 | 1;
+                case FastForm.MOV_GE_M8: return in.memSeg << 2;
+                case FastForm.MOVZX_M: case FastForm.MOVSX_M: return in.memSeg << 2 | (in.sub == 0 ? 0 : 1);
+                case FastForm.MOV_EG_M32: case FastForm.MOV_EI_M32: return 1 << 8 | in.memSeg << 2 | 3;
+                case FastForm.MOV_EG_M16: return 1 << 8 | in.memSeg << 2 | 1;
+                case FastForm.MOV_EG_M8: return 1 << 8 | in.memSeg << 2;
+                case FastForm.PUSH_R32: return 1 << 8 | 2 << 2 | 3;
+                case FastForm.POP_R32: return 2 << 2 | 3;
+                default: return -1;
             }
+        }
+
+        /**
+         * Loads, once per run of the block, what the inline accesses read: the store, the TLB's direct tags
+         * and addends, SS's size, and the bound and base of each (segment, length, direction) the block uses.
+         * They cannot change while the block runs: segment loads, CPL, paging and TLB mode changes are attention
+         * instructions, which end blocks, and the TLB arrays are updated in place (Interpreter.prepareRun).
+         */
+        private void memoryLocals() {
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            m.visitFieldInsn(Opcodes.GETFIELD, INTERP, "mmu", "L" + MMU + ";");
+            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MMU, "store", "()[I", false);
+            m.visitVarInsn(Opcodes.ASTORE, ST);
+            for (String[] f : new String[][] {{"readTags", "" + RT}, {"writeTags", "" + WT}, {"addend", "" + AD}}) {
+                m.visitVarInsn(Opcodes.ALOAD, IT);
+                m.visitFieldInsn(Opcodes.GETFIELD, INTERP, f[0], "[I");
+                m.visitVarInsn(Opcodes.ASTORE, Integer.parseInt(f[1]));
+            }
+            // ss32 = it.seg[SS].is32()
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            m.visitFieldInsn(Opcodes.GETFIELD, INTERP, "seg", "[L" + SEGCACHE + ";");
+            push(2);
+            m.visitInsn(Opcodes.AALOAD);
+            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, SEGCACHE, "is32", "()Z", false);
+            m.visitVarInsn(Opcodes.ISTORE, SS32);
+            int next = FIRST_DYNAMIC;
+            for (int k = 0; k < stop; k++) {
+                int a = accessOf(insns[k]);
+                if (a < 0) continue;
+                int w = a >> 8, s = (a >> 2) & 7, len = a & 3;
+                if (boundSlot[w][s][len] == 0) {
+                    boundSlot[w][s][len] = next;
+                    // bound = it.readBound/writeBound[s * 4 + len] ^ 0x80000000
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    m.visitFieldInsn(Opcodes.GETFIELD, INTERP, w == 1 ? "writeBound" : "readBound", "[I");
+                    push(s << 2 | len);
+                    m.visitInsn(Opcodes.IALOAD);
+                    push(Integer.MIN_VALUE);
+                    m.visitInsn(Opcodes.IXOR);
+                    m.visitVarInsn(Opcodes.ISTORE, next++);
+                }
+                if (baseSlot[s] == 0) {
+                    baseSlot[s] = next;
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    m.visitFieldInsn(Opcodes.GETFIELD, INTERP, "segBase", "[I");
+                    push(s);
+                    m.visitInsn(Opcodes.IALOAD);
+                    m.visitVarInsn(Opcodes.ISTORE, next++);
+                }
+            }
+        }
+
+        /**
+         * The memory forms of {@link #accessOf} with the interpreter's fast path written out in the block: the
+         * segment bound check (Interpreter.linR/linW), the TLB's direct tag and the store access (rd32/wr32 and
+         * the word and byte forms). No bookkeeping on that path: it cannot fault, call a device or write code
+         * (the MMU keeps no direct write path to a page holding translated code). Anything else takes the slow
+         * path: the bookkeeping of {@link #bookkeeping}, then the interpreter's own methods, as before.
+         */
+        private boolean inlineAccess(int k, Instruction in) {
+            int a = accessOf(in);
+            if (a < 0) return false;
+            int f = in.fast;
+            int len = a & 3;
+            if (f == FastForm.PUSH_R32) {
+                // if (ss32) { value first (PUSH ESP pushes the old ESP); write at ESP - 4; ESP -= 4 } else push32
+                Label slow = new Label(), done = new Label();
+                m.visitVarInsn(Opcodes.ILOAD, SS32);
+                m.visitJumpInsn(Opcodes.IFEQ, slow);
+                loadReg(in.sub);
+                m.visitVarInsn(Opcodes.ISTORE, VAL);
+                loadReg(4);
+                push(4);
+                m.visitInsn(Opcodes.ISUB);
+                m.visitVarInsn(Opcodes.ISTORE, OFF);
+                writeFast(2, 3, slow, () -> m.visitVarInsn(Opcodes.ILOAD, VAL));
+                m.visitVarInsn(Opcodes.ALOAD, REG);
+                push(4);
+                m.visitVarInsn(Opcodes.ILOAD, OFF);
+                m.visitInsn(Opcodes.IASTORE);
+                m.visitJumpInsn(Opcodes.GOTO, done);
+                m.visitLabel(slow);
+                bookkeeping(k);
+                m.visitVarInsn(Opcodes.ALOAD, IT);
+                loadReg(in.sub);
+                interp("push32", "(I)V");
+                validityCheck(k);
+                m.visitLabel(done);
+                return true;
+            }
+            if (f == FastForm.POP_R32) {
+                // if (ss32) { v = read at ESP; ESP += 4; reg = v } else reg = pop32()
+                Label slow = new Label(), done = new Label();
+                m.visitVarInsn(Opcodes.ILOAD, SS32);
+                m.visitJumpInsn(Opcodes.IFEQ, slow);
+                loadReg(4);
+                m.visitVarInsn(Opcodes.ISTORE, OFF);
+                readFast(2, 3, slow);
+                m.visitVarInsn(Opcodes.ALOAD, REG);
+                push(4);
+                m.visitVarInsn(Opcodes.ILOAD, OFF);
+                push(4);
+                m.visitInsn(Opcodes.IADD);
+                m.visitInsn(Opcodes.IASTORE);
+                Label merge = new Label();
+                m.visitJumpInsn(Opcodes.GOTO, merge);
+                m.visitLabel(slow);
+                bookkeeping(k);
+                m.visitVarInsn(Opcodes.ALOAD, IT);
+                interp("pop32", "()I");
+                m.visitVarInsn(Opcodes.ISTORE, VAL);
+                m.visitLabel(merge);
+                m.visitVarInsn(Opcodes.ALOAD, REG);
+                push(in.sub);
+                m.visitVarInsn(Opcodes.ILOAD, VAL);
+                m.visitInsn(Opcodes.IASTORE);
+                return true;
+            }
+            ea(in);
+            m.visitVarInsn(Opcodes.ISTORE, OFF);
+            if ((a >> 8) == 1) {
+                Runnable value;
+                switch (f) {
+                    case FastForm.MOV_EI_M32: value = () -> push(in.imm); break;
+                    case FastForm.MOV_EG_M8: value = () -> getReg(0, in.reg); break;
+                    default: value = () -> loadReg(in.reg); break;
+                }
+                Label slow = new Label(), done = new Label();
+                writeFast(in.memSeg, len, slow, value);
+                m.visitJumpInsn(Opcodes.GOTO, done);
+                m.visitLabel(slow);
+                bookkeeping(k);
+                m.visitVarInsn(Opcodes.ALOAD, IT);
+                m.visitVarInsn(Opcodes.ALOAD, IT);
+                push(in.memSeg);
+                m.visitVarInsn(Opcodes.ILOAD, OFF);
+                push(len);
+                interp("linW", "(III)I");
+                value.run();
+                interp(len == 3 ? "wr32" : len == 1 ? "wr16" : "wr8", "(II)V");
+                validityCheck(k);
+                m.visitLabel(done);
+                return true;
+            }
+            // A read into VAL, then the instruction's use of it.
+            Label slow = new Label(), merge = new Label();
+            readFast(in.memSeg, len, slow);
+            m.visitJumpInsn(Opcodes.GOTO, merge);
+            m.visitLabel(slow);
+            bookkeeping(k);
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            push(in.memSeg);
+            m.visitVarInsn(Opcodes.ILOAD, OFF);
+            push(len);
+            interp("linR", "(III)I");
+            interp(len == 3 ? "rd32" : len == 1 ? "rd16" : "rd8", "(I)I");
+            m.visitVarInsn(Opcodes.ISTORE, VAL);
+            m.visitLabel(merge);
+            useRead(in);
+            return true;
+        }
+
+        /**
+         * A 32-bit group-1 operation on FA and FB, as Interpreter.add32 etc. compute it: the result in FR, the lazy
+         * flags recorded (ADD/SUB/CMP: operands and result, logic: the result; ADC/SBB read CF, so they call the
+         * interpreter's method), then reg[dst] = FR unless it is CMP. Sets {@link #producer} for later conditions.
+         */
+        private void alu32(int op, int dst) {
+            boolean add = op == FastForm.ADD;
+            boolean sub = op == FastForm.SUB || op == FastForm.CMP;
+            boolean logic = op == FastForm.AND || op == FastForm.OR || op == FastForm.XOR;
+            if (add || sub || logic) {
+                m.visitVarInsn(Opcodes.ILOAD, FA);
+                m.visitVarInsn(Opcodes.ILOAD, FB);
+                m.visitInsn(add ? Opcodes.IADD : sub ? Opcodes.ISUB : op == FastForm.AND ? Opcodes.IAND
+                        : op == FastForm.OR ? Opcodes.IOR : Opcodes.IXOR);
+                m.visitVarInsn(Opcodes.ISTORE, FR);
+                m.visitVarInsn(Opcodes.ALOAD, FL);
+                if (!logic) {
+                    m.visitVarInsn(Opcodes.ILOAD, FA);
+                    m.visitVarInsn(Opcodes.ILOAD, FB);
+                }
+                m.visitVarInsn(Opcodes.ILOAD, FR);
+                push(2);
+                m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, add ? "add" : sub ? "sub" : "logic",
+                        logic ? "(II)V" : "(IIII)V", false);
+            } else {
+                m.visitVarInsn(Opcodes.ALOAD, IT);
+                m.visitVarInsn(Opcodes.ILOAD, FA);
+                m.visitVarInsn(Opcodes.ILOAD, FB);
+                interp(ALU[op], "(II)I");
+                m.visitVarInsn(Opcodes.ISTORE, FR);
+            }
+            if (op != FastForm.CMP) {
+                m.visitVarInsn(Opcodes.ALOAD, REG);
+                push(dst);
+                m.visitVarInsn(Opcodes.ILOAD, FR);
+                m.visitInsn(Opcodes.IASTORE);
+            }
+            producer = sub ? P_SUB : logic ? P_LOGIC : P_RESULT;
+        }
+
+        /** What a read form does with the value in VAL (as its case in {@link #emit} does with the read). */
+        private void useRead(Instruction in) {
+            switch (in.fast) {
+                case FastForm.MOV_GE_M32:
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    m.visitVarInsn(Opcodes.ILOAD, VAL);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return;
+                case FastForm.MOV_GE_M8:
+                case FastForm.MOV_GE_M16:
+                    m.visitVarInsn(Opcodes.ALOAD, IT);
+                    push(in.fast == FastForm.MOV_GE_M8 ? 0 : 1);
+                    push(in.reg);
+                    m.visitVarInsn(Opcodes.ILOAD, VAL);
+                    interp("setReg", "(III)V");
+                    return;
+                case FastForm.MOVZX_M:
+                case FastForm.MOVSX_M:
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    m.visitVarInsn(Opcodes.ILOAD, VAL);
+                    if (in.fast == FastForm.MOVSX_M) m.visitInsn(in.sub == 0 ? Opcodes.I2B : Opcodes.I2S);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return;
+                case FastForm.ALU_GE_M32:
+                    // reg[r] = reg[r] op v; CMP: only the flags
+                    loadReg(in.reg);
+                    m.visitVarInsn(Opcodes.ISTORE, FA);
+                    m.visitVarInsn(Opcodes.ILOAD, VAL);
+                    m.visitVarInsn(Opcodes.ISTORE, FB);
+                    alu32(in.sub & 7, in.reg);
+                    return;
+                case FastForm.IMUL_GE_M32:
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    loadReg(in.reg);
+                    m.visitVarInsn(Opcodes.ILOAD, VAL);
+                    push(2);
+                    m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "imul", "(L" + FLAGS + ";III)I", false);
+                    m.visitInsn(Opcodes.IASTORE);
+                    return;
+                case FastForm.CMOV_M32: {
+                    // the read happened whatever the condition; if (condition) reg[reg] = v
+                    Label skip = new Label();
+                    jumpUnless(in.sub, skip);
+                    m.visitVarInsn(Opcodes.ALOAD, REG);
+                    push(in.reg);
+                    m.visitVarInsn(Opcodes.ILOAD, VAL);
+                    m.visitInsn(Opcodes.IASTORE);
+                    m.visitLabel(skip);
+                    return;
+                }
+                default:
+                    throw new IllegalStateException("no inline read for form " + in.fast);
+            }
+        }
+
+        /**
+         * The fast path of a read of {@code len + 1} bytes at seg:OFF into VAL, or a jump to {@code slow}:
+         * offset below the segment's fast bound, the page's direct read tag matches (aligned, mapped, RAM/ROM).
+         */
+        private void readFast(int s, int len, Label slow) {
+            tlbIndex(s, len, false, slow, RT);
+            // x = lin + addend[ti]; VAL = the bytes at x in the store
+            m.visitVarInsn(Opcodes.ILOAD, LIN);
+            m.visitVarInsn(Opcodes.ALOAD, AD);
+            m.visitVarInsn(Opcodes.ILOAD, TI);
+            m.visitInsn(Opcodes.IALOAD);
+            m.visitInsn(Opcodes.IADD);
+            m.visitVarInsn(Opcodes.ISTORE, LIN);
+            m.visitVarInsn(Opcodes.ALOAD, ST);
+            m.visitVarInsn(Opcodes.ILOAD, LIN);
+            push(2);
+            m.visitInsn(Opcodes.IUSHR);
+            m.visitInsn(Opcodes.IALOAD);
+            if (len != 3) {
+                // (word >>> ((x & (len == 1 ? 2 : 3)) << 3)) & (0xFFFF or 0xFF)
+                m.visitVarInsn(Opcodes.ILOAD, LIN);
+                push(len == 1 ? 2 : 3);
+                m.visitInsn(Opcodes.IAND);
+                push(3);
+                m.visitInsn(Opcodes.ISHL);
+                m.visitInsn(Opcodes.IUSHR);
+                push(len == 1 ? 0xFFFF : 0xFF);
+                m.visitInsn(Opcodes.IAND);
+            }
+            m.visitVarInsn(Opcodes.ISTORE, VAL);
+        }
+
+        /** The fast path of a write of {@code len + 1} bytes of {@code value} at seg:OFF, or a jump to {@code slow}. */
+        private void writeFast(int s, int len, Label slow, Runnable value) {
+            tlbIndex(s, len, true, slow, WT);
+            m.visitVarInsn(Opcodes.ILOAD, LIN);
+            m.visitVarInsn(Opcodes.ALOAD, AD);
+            m.visitVarInsn(Opcodes.ILOAD, TI);
+            m.visitInsn(Opcodes.IALOAD);
+            m.visitInsn(Opcodes.IADD);
+            m.visitVarInsn(Opcodes.ISTORE, LIN);
+            m.visitVarInsn(Opcodes.ALOAD, ST);
+            m.visitVarInsn(Opcodes.ILOAD, LIN);
+            push(2);
+            m.visitInsn(Opcodes.IUSHR);
+            if (len == 3) {
+                value.run();
+            } else {
+                // st[x >>> 2] = (st[x >>> 2] & ~(mask << sh)) | ((v & mask) << sh), sh = (x & 2 or 3) << 3
+                int mask = len == 1 ? 0xFFFF : 0xFF;
+                m.visitVarInsn(Opcodes.ALOAD, ST);
+                m.visitVarInsn(Opcodes.ILOAD, LIN);
+                push(2);
+                m.visitInsn(Opcodes.IUSHR);
+                m.visitInsn(Opcodes.IALOAD);
+                push(mask);
+                shiftBySubword(len);
+                push(-1);
+                m.visitInsn(Opcodes.IXOR);
+                m.visitInsn(Opcodes.IAND);
+                value.run();
+                push(mask);
+                m.visitInsn(Opcodes.IAND);
+                shiftBySubword(len);
+                m.visitInsn(Opcodes.IOR);
+            }
+            m.visitInsn(Opcodes.IASTORE);
+        }
+
+        /** Shifts the int on the stack left by the byte position of LIN in its word ((x & 2 or 3) << 3). */
+        private void shiftBySubword(int len) {
+            m.visitVarInsn(Opcodes.ILOAD, LIN);
+            push(len == 1 ? 2 : 3);
+            m.visitInsn(Opcodes.IAND);
+            push(3);
+            m.visitInsn(Opcodes.ISHL);
+            m.visitInsn(Opcodes.ISHL);
+        }
+
+        /**
+         * Bound check of OFF for seg {@code s}, then LIN = base + OFF, TI = its TLB index, and the direct tag
+         * check ({@code tags[ti] == lin & (0xFFFFF000 | alignment bits)}); jumps to {@code slow} if either fails.
+         */
+        private void tlbIndex(int s, int len, boolean write, Label slow, int tags) {
+            // if ((off ^ 0x80000000) >= bound) slow   (unsigned off >= bound)
+            m.visitVarInsn(Opcodes.ILOAD, OFF);
+            push(Integer.MIN_VALUE);
+            m.visitInsn(Opcodes.IXOR);
+            m.visitVarInsn(Opcodes.ILOAD, boundSlot[write ? 1 : 0][s][len]);
+            m.visitJumpInsn(Opcodes.IF_ICMPGE, slow);
+            m.visitVarInsn(Opcodes.ILOAD, OFF);
+            m.visitVarInsn(Opcodes.ILOAD, baseSlot[s]);
+            m.visitInsn(Opcodes.IADD);
+            m.visitVarInsn(Opcodes.ISTORE, LIN);
+            m.visitVarInsn(Opcodes.ILOAD, LIN);
+            push(12);
+            m.visitInsn(Opcodes.IUSHR);
+            push(Mmu.TLB_MASK);
+            m.visitInsn(Opcodes.IAND);
+            m.visitVarInsn(Opcodes.ISTORE, TI);
+            m.visitVarInsn(Opcodes.ALOAD, tags);
+            m.visitVarInsn(Opcodes.ILOAD, TI);
+            m.visitInsn(Opcodes.IALOAD);
+            m.visitVarInsn(Opcodes.ILOAD, LIN);
+            push(len == 3 ? 0xFFFFF003 : len == 1 ? 0xFFFFF001 : 0xFFFFF000);
+            m.visitInsn(Opcodes.IAND);
+            m.visitJumpInsn(Opcodes.IF_ICMPNE, slow);
         }
 
         /** Before the final return: the EIP after the last instruction, unless already stored. */
@@ -443,14 +864,6 @@ public final class JvmBlockCompiler implements BlockCompiler {
             interp(len == 3 ? "rd32" : len == 1 ? "rd16" : "rd8", "(I)I");
         }
 
-        /** it.wr32/wr16/wr8(it.linW(seg, ea, len), value): the value's code comes after the address (as in Java). */
-        private void write(Instruction in, int len, Runnable value) {
-            m.visitVarInsn(Opcodes.ALOAD, IT);
-            linear(in, true, len);
-            value.run();
-            interp(len == 3 ? "wr32" : len == 1 ? "wr16" : "wr8", "(II)V");
-        }
-
         /** Emits the instruction's semantics; returns true if it may write memory (so the block may be stale). */
         private boolean emit(int k, Instruction in) {
             int f = in.fast;
@@ -461,24 +874,12 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 if (f < FastForm.ALU_RR_GE) { dst = in.rm; src = in.reg; }
                 else if (!imm) { dst = in.reg; src = in.rm; }
                 else { dst = in.rm; src = -1; }
-                if (op != FastForm.CMP) {
-                    m.visitVarInsn(Opcodes.ALOAD, REG);
-                    push(dst);
-                }
-                boolean sub = op == FastForm.SUB || op == FastForm.CMP;
-                boolean logic = op == FastForm.AND || op == FastForm.OR || op == FastForm.XOR;
-                boolean result = !sub && !logic;                        // ADD, ADC, SBB: ZF and SF from the result
-                m.visitVarInsn(Opcodes.ALOAD, IT);
                 loadReg(dst);
-                if (sub) keep(FA);
+                m.visitVarInsn(Opcodes.ISTORE, FA);
                 if (imm) push(in.imm);
                 else loadReg(src);
-                if (sub) keep(FB);
-                interp(ALU[op], "(II)I");
-                if (logic || result) keep(FR);
-                if (op != FastForm.CMP) m.visitInsn(Opcodes.IASTORE);
-                else m.visitInsn(Opcodes.POP);
-                producer = sub ? P_SUB : logic ? P_LOGIC : P_RESULT;
+                m.visitVarInsn(Opcodes.ISTORE, FB);
+                alu32(op, dst);
                 return false;
             }
             switch (f) {
@@ -601,51 +1002,14 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "logic", "(II)V", false);
                     producer = P_LOGIC;
                     return false;
-                case FastForm.PUSH_R32:
-                    m.visitVarInsn(Opcodes.ALOAD, IT);
-                    loadReg(in.sub);
-                    interp("push32", "(I)V");
-                    return true;
-                case FastForm.POP_R32:
-                    m.visitVarInsn(Opcodes.ALOAD, REG);
-                    push(in.sub);
-                    m.visitVarInsn(Opcodes.ALOAD, IT);
-                    interp("pop32", "()I");
-                    m.visitInsn(Opcodes.IASTORE);
+                case FastForm.ALU_AI32:
+                    // op EAX, imm32 (Interpreter.aluAi32)
+                    loadReg(0);
+                    m.visitVarInsn(Opcodes.ISTORE, FA);
+                    push(in.imm);
+                    m.visitVarInsn(Opcodes.ISTORE, FB);
+                    alu32(in.sub & 7, 0);
                     return false;
-                case FastForm.MOV_GE_M32:
-                    // reg[r] = it.rd32(it.linR(seg, ea, 3))
-                    m.visitVarInsn(Opcodes.ALOAD, REG);
-                    push(in.reg);
-                    read(in, 3);
-                    m.visitInsn(Opcodes.IASTORE);
-                    return false;
-                case FastForm.MOV_EG_M32:
-                    write(in, 3, () -> loadReg(in.reg));
-                    return true;
-                case FastForm.ALU_GE_M32: {
-                    // reg[r] = it.op32(reg[r], it.rd32(...)), CMP: only the flags
-                    boolean cmp = (in.sub & 7) == FastForm.CMP;
-                    if (!cmp) {
-                        m.visitVarInsn(Opcodes.ALOAD, REG);
-                        push(in.reg);
-                    }
-                    m.visitVarInsn(Opcodes.ALOAD, IT);
-                    loadReg(in.reg);
-                    read(in, 3);
-                    interp(ALU[in.sub & 7], "(II)I");
-                    m.visitInsn(cmp ? Opcodes.POP : Opcodes.IASTORE);
-                    return false;
-                }
-                case FastForm.MOVZX_M:
-                case FastForm.MOVSX_M:
-                    m.visitVarInsn(Opcodes.ALOAD, REG);
-                    push(in.reg);
-                    read(in, in.sub == 0 ? 0 : 1);
-                    if (f == FastForm.MOVSX_M) m.visitInsn(in.sub == 0 ? Opcodes.I2B : Opcodes.I2S);
-                    m.visitInsn(Opcodes.IASTORE);
-                    return false;
-                case FastForm.ALU_AI32: callWithInsn(k, "aluAi32", D_IN); return false;
                 case FastForm.ALU_EG_M32:
                 case FastForm.ALU_EI_M32:
                     m.visitVarInsn(Opcodes.ALOAD, IT);
@@ -682,52 +1046,11 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     read(in, 3);
                     interp("push32", "(I)V");
                     return true;
-                case FastForm.MOV_EI_M32:
-                    write(in, 3, () -> push(in.imm));
-                    return true;
-                case FastForm.MOV_EG_M16:
-                    write(in, 1, () -> loadReg(in.reg));
-                    return true;
-                case FastForm.MOV_EG_M8:
-                    write(in, 0, () -> getReg(0, in.reg));
-                    return true;
-                case FastForm.MOV_GE_M8:
-                case FastForm.MOV_GE_M16:
-                    // it.setReg(sz, reg, it.rd8/rd16(...))
-                    m.visitVarInsn(Opcodes.ALOAD, IT);
-                    push(f == FastForm.MOV_GE_M8 ? 0 : 1);
-                    push(in.reg);
-                    read(in, f == FastForm.MOV_GE_M8 ? 0 : 1);
-                    interp("setReg", "(III)V");
-                    return false;
-                case FastForm.IMUL_GE_M32:
-                    m.visitVarInsn(Opcodes.ALOAD, REG);
-                    push(in.reg);
-                    m.visitVarInsn(Opcodes.ALOAD, FL);
-                    loadReg(in.reg);
-                    read(in, 3);
-                    push(2);
-                    m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "imul", "(L" + FLAGS + ";III)I", false);
-                    m.visitInsn(Opcodes.IASTORE);
-                    return false;
                 case FastForm.SHIFT_R32:
                     if (!constantShift(in)) callWithInsn(k, "shiftR32", D_IN);
                     return false;
                 case FastForm.MUL_M32: callWithInsn(k, "mulM32", D_IN); return false;
                 case FastForm.CALL_REL32: callWithInsn(k, "callRel32", D_IN); return true;
-                case FastForm.CMOV_M32: {
-                    // int v = it.rd32(...) (read whatever the condition); if (condition) reg[reg] = v
-                    Label skip = new Label();
-                    read(in, 3);
-                    m.visitVarInsn(Opcodes.ISTORE, TMP);
-                    jumpUnless(in.sub, skip);
-                    m.visitVarInsn(Opcodes.ALOAD, REG);
-                    push(in.reg);
-                    m.visitVarInsn(Opcodes.ILOAD, TMP);
-                    m.visitInsn(Opcodes.IASTORE);
-                    m.visitLabel(skip);
-                    return false;
-                }
                 case FastForm.ALU_AI8: callWithInsn(k, "aluAi8", D_IN); return false;
                 case FastForm.ALU_GE8: callWithInsn(k, "aluGe8", D_IN); return false;
                 case FastForm.SHIFT_R: callWithInsn(k, "shiftR", D_IN); return false;
@@ -805,6 +1128,15 @@ public final class JvmBlockCompiler implements BlockCompiler {
      */
     private static void checkTargets() {
         try {
+            for (String f : new String[] {"readTags", "writeTags", "addend", "readBound", "writeBound", "segBase"}) {
+                if (Interpreter.class.getDeclaredField(f).getType() != int[].class) throw new NoSuchFieldException(f + " has another type");
+            }
+            if (Interpreter.class.getDeclaredField("mmu").getType() != Mmu.class) throw new NoSuchFieldException("mmu has another type");
+            if (Interpreter.class.getDeclaredField("seg").getType() != org.x86play.cpu.SegmentCache[].class) {
+                throw new NoSuchFieldException("seg has another type");
+            }
+            method(Mmu.class, "store", int[].class);
+            method(org.x86play.cpu.SegmentCache.class, "is32", boolean.class);
             for (String f : new String[] {"cpu", "reg", "flags"}) {
                 Field x = Interpreter.class.getDeclaredField(f);
                 if (x.getType() != (f.equals("cpu") ? Cpu.class : f.equals("reg") ? int[].class : Flags.class)) {
@@ -812,7 +1144,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 }
             }
             Class<?> it = Interpreter.class;
-            for (String n : new String[] {"aluAi32", "shiftR32", "mulM32", "callRel32", "aluAi8", "aluGe8", "shiftR",
+            for (String n : new String[] {"shiftR32", "mulM32", "callRel32", "aluAi8", "aluGe8", "shiftR",
                     "callM32", "execute", "fastOp"}) {
                 method(it, n, void.class, Instruction.class);
             }
@@ -830,6 +1162,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
             for (String n : ALU) method(it, n, int.class, int.class, int.class);
             method(Flags.class, "condition", boolean.class, int.class);
             for (String n : new String[] {"logic", "inc", "dec"}) method(Flags.class, n, void.class, int.class, int.class);
+            for (String n : new String[] {"add", "sub"}) method(Flags.class, n, void.class, int.class, int.class, int.class, int.class);
             for (String n : new String[] {"shl32", "shr32", "sar32"}) method(Arith.class, n, int.class, Flags.class, int.class, int.class);
             method(Arith.class, "imul", int.class, Flags.class, int.class, int.class, int.class);
             method(Arith.class, "mul", void.class, Flags.class, int[].class, int.class, int.class);

@@ -101,7 +101,7 @@ class JvmBlockCompilerTest {
         for (int i = 0; i < n; i++) {
             int d = dst[rnd.nextInt(dst.length)], s = rnd.nextInt(8);
             int disp = 4 * rnd.nextInt(64);
-            switch (rnd.nextInt(32)) {
+            switch (rnd.nextInt(34)) {
                 case 0 -> { out.write(0x89); out.write(0xC0 | s << 3 | d); }                      // mov d, s
                 case 1 -> { out.write(0x8B); out.write(0xC0 | d << 3 | s); }                      // mov d, s (8B)
                 case 2 -> { out.write(new int[] {0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39}[rnd.nextInt(8)]); out.write(0xC0 | s << 3 | d); }
@@ -154,6 +154,17 @@ class JvmBlockCompilerTest {
                         default -> { out.write(0x70 + cc); out.write(2); out.write(0x40 + d); out.write(0x40 + d); } // jcc over two incs
                     }
                 }
+                case 32 -> {                                                                        // any alignment
+                    int at = disp + rnd.nextInt(4) - 0x100;
+                    switch (rnd.nextInt(5)) {
+                        case 0 -> { out.write(0x8B); out.write(0x45 | d << 3); out.write(at); }             // mov d, [ebp+d8]
+                        case 1 -> { out.write(0x89); out.write(0x45 | s << 3); out.write(at); }             // mov [ebp+d8], s
+                        case 2 -> { out.write(0x88); out.write(0x45 | rnd.nextInt(8) << 3); out.write(at); } // mov [ebp+d8], r8
+                        case 3 -> { out.write(0x66); out.write(rnd.nextBoolean() ? 0x89 : 0x8B); out.write(0x45 | d << 3); out.write(at); }
+                        default -> { out.write(0x0F); out.write(new int[] {0xB6, 0xB7, 0xBE, 0xBF}[rnd.nextInt(4)]); out.write(0x45 | d << 3); out.write(at); }
+                    }
+                }
+                case 33 -> { out.write(0x0F); out.write(0xAF); out.write(0x45 | d << 3); out.write(disp - 0x100); } // imul d, [ebp+d8]
                 default -> {                                                                        // patch code ahead
                     int target = CODE + loop + rnd.nextInt(Math.max(1, out.size() + 24 - loop));
                     out.write(0xC6); out.write(0x05); dword(out, target); out.write(0x90);         // mov byte [abs], 0x90
