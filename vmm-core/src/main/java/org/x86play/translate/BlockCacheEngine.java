@@ -178,8 +178,19 @@ public final class BlockCacheEngine implements ExecutionEngine {
                     stop = compiledStop;
                     pair = false;
                     inCompiled = true;
+                    // Iterations beyond this one (a self-looping block) may use what is left below soft and hard.
+                    loopRoom = Math.min(soft, hard) - done - n;
+                    loopIterations = 0;
                     int r = cb.run();             // the loop below, as host code
                     inCompiled = false;
+                    if (loopIterations != 0) {
+                        int extra = loopIterations * n;     // counted already, in loopAgain
+                        done += extra;
+                        inBlocks += extra;
+                        chained += loopIterations;
+                        compiledRuns += loopIterations;
+                        stats.compiledLoops += loopIterations;
+                    }
                     if (r >= 0) {
                         k = r;
                     } else {
@@ -257,7 +268,10 @@ public final class BlockCacheEngine implements ExecutionEngine {
             interp.step();
             done++;
         } catch (RuntimeException | Error e) {
-            if (inCompiled) k = indexAt(runBlock, cpu.instructionStart - runBlockEip);   // the loop's k
+            if (inCompiled) {
+                k = indexAt(runBlock, cpu.instructionStart - runBlockEip);              // the loop's k
+                done += loopIterations * runBlock.count;                                  // counted in loopAgain
+            }
             if (inRun) count(k);
             aborted = done + k + 1;
             throw e;
@@ -276,12 +290,32 @@ public final class BlockCacheEngine implements ExecutionEngine {
         return done;
     }
 
+    /** Instructions a self-looping compiled block may still run beyond its current iteration, and its extra iterations. */
+    private int loopRoom, loopIterations;
+
+    /**
+     * {@link CompiledBlock#again()}: the running compiled block completed an iteration and jumped to its own
+     * start. Another one is allowed while it fits the run's budget (soft and hard bound), no device was
+     * accessed (device time and interrupts are polled between runs) and the block is still valid; the
+     * finished iteration is then counted as retired, so the next one starts from a clean count.
+     */
+    boolean loopAgain() {
+        Block b = runBlock;
+        int n = b.count;
+        if (attention || !b.valid || loopRoom < n || b.endsRun) return false;
+        loopRoom -= n;
+        count(n);
+        counted = 0;
+        loopIterations++;
+        return true;
+    }
+
     /** Compiles {@code b}'s first {@code stop} instructions; a block the compiler declines is not offered again. */
     private CompiledBlock compile(Block b, int stop) {
         if (stop <= 0) return null;
         CompiledBlock cb = compiler.compile(cpu, b.insns, b.ends, stop, b.eipMask);
         if (cb == null) return null;
-        cb.attach(b);
+        cb.attach(b, this);
         b.compiled = cb;
         stats.blocksCompiled++;
         return cb;

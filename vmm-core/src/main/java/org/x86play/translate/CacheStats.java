@@ -16,6 +16,8 @@ public final class CacheStats {
     /** Blocks compiled to host code by a {@link BlockCompiler}, and block runs through compiled code. */
     public int blocksCompiled;
     public long compiledExecutions;
+    /** Of those, runs of a self-looping compiled block that continued inside its host code (no engine round trip). */
+    public long compiledLoops;
     /** Writes to a watched code page that touched no code chunk (sub-page filtering at work). */
     public int writesFiltered;
     /** Invalidated blocks by cause. */
@@ -24,7 +26,7 @@ public final class CacheStats {
     public int hotPages;
 
     public void clear() {
-        lookups = hits = chained = targetHits = compiledExecutions = blockExecutions = blockInstructions = interpretedSteps = 0;
+        lookups = hits = chained = targetHits = compiledExecutions = compiledLoops = blockExecutions = blockInstructions = interpretedSteps = 0;
         blocksTranslated = instructionsTranslated = writesFiltered = blocksCompiled = 0;
         invalCpuWrite = invalOtherWrite = invalMapChange = invalCapacity = invalHotPage = hotPages = 0;
     }
@@ -42,7 +44,8 @@ public final class CacheStats {
         return "lookups=" + u(lookups) + " hits=" + u(hits) + " chained=" + u(chained) + " target-cache=" + u(targetHits) + " (hit rate " + rate
                 + "%) translated=" + u(blocksTranslated)
                 + " blocks/" + u(instructionsTranslated) + " insns, block executions=" + u(blockExecutions)
-                + (blocksCompiled == 0 ? "" : ", compiled=" + u(blocksCompiled) + " blocks, compiled runs=" + u(compiledExecutions))
+                + (blocksCompiled == 0 ? "" : ", compiled=" + u(blocksCompiled) + " blocks, compiled runs=" + u(compiledExecutions)
+                        + " (" + u(compiledLoops) + " looped in host code)")
                 + ", block insns=" + u(blockInstructions) + ", interpreted=" + u(interpretedSteps)
                 + ", invalidated: cpu-write=" + invalCpuWrite + " other-write=" + invalOtherWrite
                 + " map-change=" + invalMapChange + " capacity=" + invalCapacity + " hot-page=" + invalHotPage

@@ -192,6 +192,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
             Label tryStart = new Label(), tryEnd = new Label(), handler = new Label();
             m.visitTryCatchBlock(tryStart, tryEnd, handler, FAULT);
             m.visitLabel(tryStart);
+            m.visitLabel(loopHead);
             for (int k = 0; k < stop; k++) instruction(k);
             finishEip();
             push(stop);
@@ -211,6 +212,35 @@ public final class JvmBlockCompiler implements BlockCompiler {
             m.visitInsn(Opcodes.ICONST_1);
             m.visitInsn(Opcodes.IADD);
             m.visitInsn(Opcodes.INEG);
+            m.visitInsn(Opcodes.IRETURN);
+        }
+
+        /** The start of the first instruction, for a block that loops to itself ({@link #selfLoop}). */
+        private final Label loopHead = new Label();
+
+        /**
+         * True if instruction {@code k} is the block's final jump and targets the block's own start: the
+         * relative target is 0 bytes from the entry EIP (with the natural operand size, so no 16-bit wrap
+         * depends on the runtime EIP) and the compiled code covers the whole block.
+         */
+        private boolean selfLoop(int k, Instruction in) {
+            return k == stop - 1 && stop == insns.length && in.op32 == (eipMask == -1)
+                    && ((ends[k] + in.imm) & eipMask) == 0;
+        }
+
+        /**
+         * The taken jump of a self-looping block: CS:EIP back at the block start (no limit check needed: the
+         * engine entered it there), then another iteration inside this method if the engine allows
+         * ({@code again()}), else return as a finished block.
+         */
+        private void loopBack() {
+            m.visitVarInsn(Opcodes.ALOAD, CPUV);
+            m.visitVarInsn(Opcodes.ILOAD, EIP0);
+            m.visitFieldInsn(Opcodes.PUTFIELD, CPU, "eip", "I");
+            m.visitVarInsn(Opcodes.ALOAD, THIS);
+            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BASE, "again", "()Z", false);
+            m.visitJumpInsn(Opcodes.IFNE, loopHead);
+            push(stop);
             m.visitInsn(Opcodes.IRETURN);
         }
 
@@ -1022,11 +1052,15 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     // if (flags.condition(cc)) it.jumpNear(next + imm, op32)
                     Label skip = new Label();
                     jumpUnless(in.sub, skip);
-                    jumpNear(k, in);
+                    if (selfLoop(k, in)) loopBack();
+                    else jumpNear(k, in);
                     m.visitLabel(skip);
                     return false;
                 }
-                case FastForm.JMP_REL: jumpNear(k, in); return false;
+                case FastForm.JMP_REL:
+                    if (selfLoop(k, in)) loopBack();
+                    else jumpNear(k, in);
+                    return false;
                 case FastForm.RET32:
                     // it.jumpNear(it.pop32(), true)
                     m.visitVarInsn(Opcodes.ALOAD, IT);

@@ -197,6 +197,7 @@ class JvmBlockCompilerTest {
     void compiledBlocksMatchTheInterpreterOnRandomPrograms(int threshold) {
         Random rnd = new Random(0x51C0DE);
         int compiled = 0, faulted = 0;
+        long loops = 0;
         for (int p = 0; p < 400; p++) {
             byte[] code = program(rnd);
             int[] regs = new int[8];
@@ -206,11 +207,13 @@ class JvmBlockCompilerTest {
             String a = interp.run(), b = jit.run();
             assertEquals(a, b, "program " + p);
             compiled += jit.compiler.compiledBlocks();
+            loops += ((BlockCacheEngine) jit.engine).cacheStats().compiledLoops;
             if (interp.cpu.eip == HANDLER + 1) faulted++;
         }
-        System.out.printf("JvmBlockCompilerTest (threshold %d): %d blocks compiled, %d of 400 programs ended in a fault%n",
-                threshold, compiled, faulted);
+        System.out.printf("JvmBlockCompilerTest (threshold %d): %d blocks compiled, %d of 400 programs ended in a fault,"
+                + " %d self-loop iterations inside compiled code%n", threshold, compiled, faulted, loops);
         assertTrue(compiled > 400 / threshold, "blocks were compiled: " + compiled);
         assertTrue(faulted > 20, "some programs faulted inside compiled code: " + faulted);
+        assertTrue(loops > 100, "self-looping blocks looped inside compiled code: " + loops);
     }
 }
