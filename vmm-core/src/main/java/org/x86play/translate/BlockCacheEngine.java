@@ -142,7 +142,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
         interp.prepareRun();
         interp.beginBlock();                      // shadow-setting instructions end the run, so once per run
         final CacheStats stats = this.stats;
-        int done = 0, k = 0, chained = 0, targetHits = 0, inBlocks = 0, compiledRuns = 0;
+        int done = 0, k = 0, chained = 0, targetHits = 0, inBlocks = 0, compiledRuns = 0, compiledInsns = 0;
         // Constant for the whole run (CS, CPL and paging change only through attention instructions and faults).
         final int base = cs.base, limit = cs.limit;
         final boolean code32 = cs.is32();
@@ -189,6 +189,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
                         inBlocks += extra;
                         chained += loopIterations;
                         compiledRuns += loopIterations;
+                        compiledInsns += extra;
                         stats.compiledLoops += loopIterations;
                     }
                     if (r >= 0) {
@@ -198,6 +199,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
                         ok = false;
                     }
                     compiledRuns++;
+                    compiledInsns += k;
                 } else {
                     while (k < stop) {
                         if (!interp.execFast(insns[k], mask)) {
@@ -285,6 +287,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
             stats.blockExecutions += chained + targetHits;
             stats.blockInstructions += inBlocks;
             stats.compiledExecutions += compiledRuns;
+            stats.compiledInstructions += compiledInsns;
             cache.cpuExecuting = false;
         }
         return done;

@@ -16,7 +16,9 @@ public final class CacheStats {
     /** Blocks compiled to host code by a {@link BlockCompiler}, and block runs through compiled code. */
     public int blocksCompiled;
     public long compiledExecutions;
-    /** Of those, runs of a self-looping compiled block that continued inside its host code (no engine round trip). */
+    /** Instructions completed by compiled code (the rest of blockInstructions ran through the interpreter's forms). */
+    public long compiledInstructions;
+    /** Of those runs, runs of a self-looping compiled block that continued inside its host code (no engine round trip). */
     public long compiledLoops;
     /** Writes to a watched code page that touched no code chunk (sub-page filtering at work). */
     public int writesFiltered;
@@ -26,7 +28,7 @@ public final class CacheStats {
     public int hotPages;
 
     public void clear() {
-        lookups = hits = chained = targetHits = compiledExecutions = compiledLoops = blockExecutions = blockInstructions = interpretedSteps = 0;
+        lookups = hits = chained = targetHits = compiledExecutions = compiledLoops = compiledInstructions = blockExecutions = blockInstructions = interpretedSteps = 0;
         blocksTranslated = instructionsTranslated = writesFiltered = blocksCompiled = 0;
         invalCpuWrite = invalOtherWrite = invalMapChange = invalCapacity = invalHotPage = hotPages = 0;
     }
@@ -45,7 +47,7 @@ public final class CacheStats {
                 + "%) translated=" + u(blocksTranslated)
                 + " blocks/" + u(instructionsTranslated) + " insns, block executions=" + u(blockExecutions)
                 + (blocksCompiled == 0 ? "" : ", compiled=" + u(blocksCompiled) + " blocks, compiled runs=" + u(compiledExecutions)
-                        + " (" + u(compiledLoops) + " looped in host code)")
+                        + " (" + u(compiledLoops) + " looped in host code), compiled insns=" + u(compiledInstructions))
                 + ", block insns=" + u(blockInstructions) + ", interpreted=" + u(interpretedSteps)
                 + ", invalidated: cpu-write=" + invalCpuWrite + " other-write=" + invalOtherWrite
                 + " map-change=" + invalMapChange + " capacity=" + invalCapacity + " hot-page=" + invalHotPage
