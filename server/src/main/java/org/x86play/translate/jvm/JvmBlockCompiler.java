@@ -157,6 +157,68 @@ public final class JvmBlockCompiler implements BlockCompiler {
             this.ends = ends;
             this.stop = stop;
             this.eipMask = eipMask;
+            this.dead = deadFlags(insns, stop);
+        }
+
+        /** dead[k]: instruction k's flags are overwritten before anything can read them (see {@link #deadFlags}). */
+        private final boolean[] dead;
+
+        /**
+         * Which flag results of the block nobody can observe: a full producer ({@link #fullProducer}) followed,
+         * with only flag-neutral register moves in between, by another full producer. Nothing else may come
+         * between: a reader (Jcc, SETcc, CMOVcc, ADC, INC...), or any instruction that may fault or call out, since
+         * a fault delivery pushes EFLAGS and handlers read the lazy state. Flags at the block's end are live.
+         */
+        static boolean[] deadFlags(Instruction[] insns, int stop) {
+            boolean[] d = new boolean[stop];
+            for (int k = 0; k < stop; k++) {
+                if (!fullProducer(insns[k])) continue;
+                for (int j = k + 1; j < stop; j++) {
+                    if (fullProducer(insns[j])) {
+                        d[k] = true;
+                        break;
+                    }
+                    if (!flagNeutral(insns[j].fast)) break;
+                }
+            }
+            return d;
+        }
+
+        /** Register-only forms that write all six arithmetic flags without reading any (so cannot fault either). */
+        static boolean fullProducer(Instruction in) {
+            int f = in.fast;
+            if (f >= FastForm.ALU_RR_EG && f < FastForm.ALU_RI + 8) {
+                int op = (f - FastForm.ALU_RR_EG) & 7;
+                return op != FastForm.ADC && op != FastForm.SBB;
+            }
+            switch (f) {
+                case FastForm.TEST_EG_R32: case FastForm.TEST_EI_R32: case FastForm.IMUL_GE_R32:
+                    return true;
+                case FastForm.ALU_AI32:
+                    return (in.sub & 7) != FastForm.ADC && (in.sub & 7) != FastForm.SBB;
+                case FastForm.SHIFT_R32:
+                    return shiftCount(in) > 0;
+                default:
+                    return false;
+            }
+        }
+
+        /** Register-only forms that neither read nor write flags and cannot fault. */
+        static boolean flagNeutral(int f) {
+            switch (f) {
+                case FastForm.MOV_EG_R32: case FastForm.MOV_GE_R32: case FastForm.MOV_RI32: case FastForm.LEA32:
+                case FastForm.MOVZX_R: case FastForm.MOVSX_R: case FastForm.MOV_EG_R8: case FastForm.MOV_GE_R8:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        /** The count of a SHL/SHR/SAR r32 by an immediate or 1, masked to 5 bits; -1 for CL counts and rotates. */
+        static int shiftCount(Instruction in) {
+            int op2 = in.row.op2;
+            if (op2 == Operand.CL || in.sub < 4) return -1;
+            return (op2 == Operand.ONE ? 1 : in.imm) & 0x1F;
         }
 
         void body() {
@@ -499,10 +561,10 @@ public final class JvmBlockCompiler implements BlockCompiler {
 
         /**
          * A 32-bit group-1 operation on FA and FB, as Interpreter.add32 etc. compute it: the result in FR, the lazy
-         * flags recorded (ADD/SUB/CMP: operands and result, logic: the result; ADC/SBB read CF, so they call the
+         * flags recorded unless {@code record} is false (dead flags) (ADD/SUB/CMP: operands and result, logic: the result; ADC/SBB read CF, so they call the
          * interpreter's method), then reg[dst] = FR unless it is CMP. Sets {@link #producer} for later conditions.
          */
-        private void alu32(int op, int dst) {
+        private void alu32(int op, int dst, boolean record) {
             boolean add = op == FastForm.ADD;
             boolean sub = op == FastForm.SUB || op == FastForm.CMP;
             boolean logic = op == FastForm.AND || op == FastForm.OR || op == FastForm.XOR;
@@ -512,15 +574,17 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 m.visitInsn(add ? Opcodes.IADD : sub ? Opcodes.ISUB : op == FastForm.AND ? Opcodes.IAND
                         : op == FastForm.OR ? Opcodes.IOR : Opcodes.IXOR);
                 m.visitVarInsn(Opcodes.ISTORE, FR);
-                m.visitVarInsn(Opcodes.ALOAD, FL);
-                if (!logic) {
-                    m.visitVarInsn(Opcodes.ILOAD, FA);
-                    m.visitVarInsn(Opcodes.ILOAD, FB);
+                if (record) {
+                    m.visitVarInsn(Opcodes.ALOAD, FL);
+                    if (!logic) {
+                        m.visitVarInsn(Opcodes.ILOAD, FA);
+                        m.visitVarInsn(Opcodes.ILOAD, FB);
+                    }
+                    m.visitVarInsn(Opcodes.ILOAD, FR);
+                    push(2);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, add ? "add" : sub ? "sub" : "logic",
+                            logic ? "(II)V" : "(IIII)V", false);
                 }
-                m.visitVarInsn(Opcodes.ILOAD, FR);
-                push(2);
-                m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, add ? "add" : sub ? "sub" : "logic",
-                        logic ? "(II)V" : "(IIII)V", false);
             } else {
                 m.visitVarInsn(Opcodes.ALOAD, IT);
                 m.visitVarInsn(Opcodes.ILOAD, FA);
@@ -568,7 +632,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     m.visitVarInsn(Opcodes.ISTORE, FA);
                     m.visitVarInsn(Opcodes.ILOAD, VAL);
                     m.visitVarInsn(Opcodes.ISTORE, FB);
-                    alu32(in.sub & 7, in.reg);
+                    alu32(in.sub & 7, in.reg, true);
                     return;
                 case FastForm.IMUL_GE_M32:
                     m.visitVarInsn(Opcodes.ALOAD, REG);
@@ -840,19 +904,24 @@ public final class JvmBlockCompiler implements BlockCompiler {
          * cases of Arith.shift); a count that is 0 after masking does nothing (no flags), as in shiftR32. False for
          * CL counts and rotates (the handler).
          */
-        private boolean constantShift(Instruction in) {
-            int op2 = in.row.op2;
-            if (op2 == Operand.CL) return false;
-            String name = in.sub == 4 || in.sub == 6 ? "shl32" : in.sub == 5 ? "shr32" : in.sub == 7 ? "sar32" : null;
-            if (name == null) return false;
-            int count = (op2 == Operand.ONE ? 1 : in.imm) & 0x1F;
+        private boolean constantShift(int k, Instruction in) {
+            int count = shiftCount(in);
+            if (count < 0) return false;
             if (count == 0) return true;
+            String name = in.sub == 4 || in.sub == 6 ? "shl32" : in.sub == 5 ? "shr32" : "sar32";
             m.visitVarInsn(Opcodes.ALOAD, REG);
             push(in.rm);
-            m.visitVarInsn(Opcodes.ALOAD, FL);
-            loadReg(in.rm);
-            push(count);
-            m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, name, "(L" + FLAGS + ";II)I", false);
+            if (dead[k]) {
+                // flags overwritten unseen: just the shift
+                loadReg(in.rm);
+                push(count);
+                m.visitInsn(in.sub == 5 ? Opcodes.IUSHR : in.sub == 7 ? Opcodes.ISHR : Opcodes.ISHL);
+            } else {
+                m.visitVarInsn(Opcodes.ALOAD, FL);
+                loadReg(in.rm);
+                push(count);
+                m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, name, "(L" + FLAGS + ";II)I", false);
+            }
             m.visitInsn(Opcodes.IASTORE);
             return true;
         }
@@ -909,7 +978,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 if (imm) push(in.imm);
                 else loadReg(src);
                 m.visitVarInsn(Opcodes.ISTORE, FB);
-                alu32(op, dst);
+                alu32(op, dst, !dead[k]);
                 return false;
             }
             switch (f) {
@@ -1002,14 +1071,20 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "logic", "(II)V", false);
                     return false;
                 case FastForm.IMUL_GE_R32:
-                    // reg[reg] = Arith.imul(flags, reg[reg], reg[rm], 2)
+                    // reg[reg] = Arith.imul(flags, reg[reg], reg[rm], 2), or just the low product if the flags are dead
                     m.visitVarInsn(Opcodes.ALOAD, REG);
                     push(in.reg);
-                    m.visitVarInsn(Opcodes.ALOAD, FL);
-                    loadReg(in.reg);
-                    loadReg(in.rm);
-                    push(2);
-                    m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "imul", "(L" + FLAGS + ";III)I", false);
+                    if (dead[k]) {
+                        loadReg(in.reg);
+                        loadReg(in.rm);
+                        m.visitInsn(Opcodes.IMUL);
+                    } else {
+                        m.visitVarInsn(Opcodes.ALOAD, FL);
+                        loadReg(in.reg);
+                        loadReg(in.rm);
+                        push(2);
+                        m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "imul", "(L" + FLAGS + ";III)I", false);
+                    }
                     m.visitInsn(Opcodes.IASTORE);
                     return false;
                 case FastForm.MUL_R32:
@@ -1022,6 +1097,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     return false;
                 case FastForm.TEST_EG_R32:
                 case FastForm.TEST_EI_R32:
+                    if (dead[k]) return false;                     // only flags, and nobody sees them
                     m.visitVarInsn(Opcodes.ALOAD, FL);
                     loadReg(in.rm);
                     if (f == FastForm.TEST_EG_R32) loadReg(in.reg);
@@ -1038,7 +1114,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     m.visitVarInsn(Opcodes.ISTORE, FA);
                     push(in.imm);
                     m.visitVarInsn(Opcodes.ISTORE, FB);
-                    alu32(in.sub & 7, 0);
+                    alu32(in.sub & 7, 0, !dead[k]);
                     return false;
                 case FastForm.ALU_EG_M32:
                 case FastForm.ALU_EI_M32:
@@ -1081,7 +1157,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     interp("push32", "(I)V");
                     return true;
                 case FastForm.SHIFT_R32:
-                    if (!constantShift(in)) callWithInsn(k, "shiftR32", D_IN);
+                    if (!constantShift(k, in)) callWithInsn(k, "shiftR32", D_IN);
                     return false;
                 case FastForm.MUL_M32: callWithInsn(k, "mulM32", D_IN); return false;
                 case FastForm.CALL_REL32: callWithInsn(k, "callRel32", D_IN); return true;
