@@ -30,12 +30,16 @@ import org.x86play.translate.CompiledBlock;
  * HotSpot then compiles each hot block method to host code, inlining the handlers.
  * <p>
  * Semantics are the interpreter's by construction: register forms are emitted as the one-line Java they are
- * in {@code Interpreter.fastOp} (register numbers and immediates as constants), every other instruction as
- * a call of the same private handler {@code fastOp} would call (the generated class is a nestmate of
- * {@link Interpreter}, so it calls them directly), and anything without a fast form through
- * {@code execute}. Around each instruction it keeps what {@link Interpreter#execFast} keeps: CS:EIP of the
- * instruction ({@code cpu.instructionStart}), the next EIP, ESP for the fault rollback; after every
- * instruction that may write memory it returns if the write hit the block itself.
+ * in {@code Interpreter.fastOp} (register numbers and immediates as constants); the common memory forms as
+ * the interpreter's fast path written out (segment bound, direct TLB tag, store access; see
+ * {@link Emitter#inlineAccess}) with a call of its own {@code linR/rd32/wr32} when that path does not apply;
+ * every other instruction as a call of the same private handler {@code fastOp} would call (the generated class
+ * is a nestmate of {@link Interpreter}, so it calls them directly), and anything without a fast form through
+ * {@code execute}. Before anything that may fault or call out it keeps what {@link Interpreter#execFast}
+ * keeps: CS:EIP of the instruction ({@code cpu.instructionStart}), the next EIP, ESP for the fault rollback;
+ * after a write that may have hit the block itself it returns if it did. Flag records nobody can read are
+ * dropped ({@link Emitter#deadFlags}); a block that jumps to its own start loops inside {@code run()}
+ * ({@link CompiledBlock#again()}).
  */
 public final class JvmBlockCompiler implements BlockCompiler {
     private static final String INTERP = "org/x86play/cpu/Interpreter";
