@@ -531,13 +531,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 writeFast(in.memSeg, len, slow, value);
                 m.visitJumpInsn(Opcodes.GOTO, done);
                 m.visitLabel(slow);
-                bookkeeping(k);
-                m.visitVarInsn(Opcodes.ALOAD, IT);
-                m.visitVarInsn(Opcodes.ALOAD, IT);
-                push(in.memSeg);
-                m.visitVarInsn(Opcodes.ILOAD, OFF);
-                push(len);
-                interp("linW", "(III)I");
+                slowLinear(k, in.memSeg, len, true);
                 value.run();
                 interp(len == 3 ? "wr32" : len == 1 ? "wr16" : "wr8", "(II)V");
                 validityCheck(k);
@@ -549,13 +543,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
             readFast(in.memSeg, len, slow);
             m.visitJumpInsn(Opcodes.GOTO, merge);
             m.visitLabel(slow);
-            bookkeeping(k);
-            m.visitVarInsn(Opcodes.ALOAD, IT);
-            m.visitVarInsn(Opcodes.ALOAD, IT);
-            push(in.memSeg);
-            m.visitVarInsn(Opcodes.ILOAD, OFF);
-            push(len);
-            interp("linR", "(III)I");
+            slowLinear(k, in.memSeg, len, false);
             interp(len == 3 ? "rd32" : len == 1 ? "rd16" : "rd8", "(I)I");
             m.visitVarInsn(Opcodes.ISTORE, VAL);
             m.visitLabel(merge);
@@ -603,6 +591,17 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 m.visitInsn(Opcodes.IASTORE);
             }
             producer = sub ? P_SUB : logic ? P_LOGIC : P_RESULT;
+        }
+
+        /** The slow path's start: the bookkeeping, then {@code it} and {@code it.linR/linW(s, OFF, len)} on the stack. */
+        private void slowLinear(int k, int s, int len, boolean write) {
+            bookkeeping(k);
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            push(s);
+            m.visitVarInsn(Opcodes.ILOAD, OFF);
+            push(len);
+            interp(write ? "linW" : "linR", "(III)I");
         }
 
         /** What a read form does with the value in VAL (as its case in {@link #emit} does with the read). */
@@ -669,26 +668,11 @@ public final class JvmBlockCompiler implements BlockCompiler {
          * offset below the segment's fast bound, the page's direct read tag matches (aligned, mapped, RAM/ROM).
          */
         private void readFast(int s, int len, Label slow) {
-            tlbIndex(s, len, false, slow, RT);
-            // x = lin + addend[ti]; VAL = the bytes at x in the store
-            m.visitVarInsn(Opcodes.ILOAD, LIN);
-            m.visitVarInsn(Opcodes.ALOAD, AD);
-            m.visitVarInsn(Opcodes.ILOAD, TI);
-            m.visitInsn(Opcodes.IALOAD);
-            m.visitInsn(Opcodes.IADD);
-            m.visitVarInsn(Opcodes.ISTORE, LIN);
-            m.visitVarInsn(Opcodes.ALOAD, ST);
-            m.visitVarInsn(Opcodes.ILOAD, LIN);
-            push(2);
-            m.visitInsn(Opcodes.IUSHR);
+            storeWord(s, len, false, slow);
             m.visitInsn(Opcodes.IALOAD);
             if (len != 3) {
-                // (word >>> ((x & (len == 1 ? 2 : 3)) << 3)) & (0xFFFF or 0xFF)
-                m.visitVarInsn(Opcodes.ILOAD, LIN);
-                push(len == 1 ? 2 : 3);
-                m.visitInsn(Opcodes.IAND);
-                push(3);
-                m.visitInsn(Opcodes.ISHL);
+                // (word >>> ((x & 2 or 3) << 3)) & (0xFFFF or 0xFF)
+                subwordShift(len);
                 m.visitInsn(Opcodes.IUSHR);
                 push(len == 1 ? 0xFFFF : 0xFF);
                 m.visitInsn(Opcodes.IAND);
@@ -698,7 +682,45 @@ public final class JvmBlockCompiler implements BlockCompiler {
 
         /** The fast path of a write of {@code len + 1} bytes of {@code value} at seg:OFF, or a jump to {@code slow}. */
         private void writeFast(int s, int len, Label slow, Runnable value) {
-            tlbIndex(s, len, true, slow, WT);
+            storeWord(s, len, true, slow);
+            if (len == 3) {
+                value.run();
+            } else {
+                // st[x >>> 2] = (st[x >>> 2] & ~(mask << sh)) | ((v & mask) << sh), sh = (x & 2 or 3) << 3
+                int mask = len == 1 ? 0xFFFF : 0xFF;
+                m.visitInsn(Opcodes.DUP2);
+                m.visitInsn(Opcodes.IALOAD);
+                push(mask);
+                subwordShift(len);
+                m.visitInsn(Opcodes.ISHL);
+                push(-1);
+                m.visitInsn(Opcodes.IXOR);
+                m.visitInsn(Opcodes.IAND);
+                value.run();
+                push(mask);
+                m.visitInsn(Opcodes.IAND);
+                subwordShift(len);
+                m.visitInsn(Opcodes.ISHL);
+                m.visitInsn(Opcodes.IOR);
+            }
+            m.visitInsn(Opcodes.IASTORE);
+        }
+
+        /** The bit position of LIN's byte in its word: (x & 2 or 3) << 3 on the stack. */
+        private void subwordShift(int len) {
+            m.visitVarInsn(Opcodes.ILOAD, LIN);
+            push(len == 1 ? 2 : 3);
+            m.visitInsn(Opcodes.IAND);
+            push(3);
+            m.visitInsn(Opcodes.ISHL);
+        }
+
+        /**
+         * The checks of {@link #tlbIndex}, then LIN = lin + addend[ti] (the store byte index) and the store and
+         * the word's index (LIN >>> 2) on the stack.
+         */
+        private void storeWord(int s, int len, boolean write, Label slow) {
+            tlbIndex(s, len, write, slow, write ? WT : RT);
             m.visitVarInsn(Opcodes.ILOAD, LIN);
             m.visitVarInsn(Opcodes.ALOAD, AD);
             m.visitVarInsn(Opcodes.ILOAD, TI);
@@ -709,38 +731,6 @@ public final class JvmBlockCompiler implements BlockCompiler {
             m.visitVarInsn(Opcodes.ILOAD, LIN);
             push(2);
             m.visitInsn(Opcodes.IUSHR);
-            if (len == 3) {
-                value.run();
-            } else {
-                // st[x >>> 2] = (st[x >>> 2] & ~(mask << sh)) | ((v & mask) << sh), sh = (x & 2 or 3) << 3
-                int mask = len == 1 ? 0xFFFF : 0xFF;
-                m.visitVarInsn(Opcodes.ALOAD, ST);
-                m.visitVarInsn(Opcodes.ILOAD, LIN);
-                push(2);
-                m.visitInsn(Opcodes.IUSHR);
-                m.visitInsn(Opcodes.IALOAD);
-                push(mask);
-                shiftBySubword(len);
-                push(-1);
-                m.visitInsn(Opcodes.IXOR);
-                m.visitInsn(Opcodes.IAND);
-                value.run();
-                push(mask);
-                m.visitInsn(Opcodes.IAND);
-                shiftBySubword(len);
-                m.visitInsn(Opcodes.IOR);
-            }
-            m.visitInsn(Opcodes.IASTORE);
-        }
-
-        /** Shifts the int on the stack left by the byte position of LIN in its word ((x & 2 or 3) << 3). */
-        private void shiftBySubword(int len) {
-            m.visitVarInsn(Opcodes.ILOAD, LIN);
-            push(len == 1 ? 2 : 3);
-            m.visitInsn(Opcodes.IAND);
-            push(3);
-            m.visitInsn(Opcodes.ISHL);
-            m.visitInsn(Opcodes.ISHL);
         }
 
         /**
