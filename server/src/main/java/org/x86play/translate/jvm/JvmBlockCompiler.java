@@ -55,16 +55,16 @@ public final class JvmBlockCompiler implements BlockCompiler {
 
     /** Local variable slots of the generated run(). */
     private static final int THIS = 0, IT = 1, CPUV = 2, REG = 3, FL = 4, INS = 5, EIP0 = 6, K = 7, ESP = 8, EX = 9;
-    /** Operands (a, b) of the last 32-bit SUB/CMP, or the result of the last 32-bit logic op, in this block (13 unused). */
+    /** Operands (a, b) of the last 32-bit SUB/CMP, or the result of the last 32-bit logic op, in this block. */
     private static final int FA = 10, FB = 11, FR = 12;
     /**
-     * Inline memory accesses ({@link Emitter#access}): the guest memory store, the direct read/write tags and
+     * Inline memory accesses ({@link Emitter#inlineAccess}): the guest memory store, the direct read/write tags and
      * addends of the TLB (arrays updated in place, so loaded once per run), the offset, linear address and TLB
      * index of the access in progress, and the value read. Per-segment bounds and bases follow from
      * {@link #FIRST_DYNAMIC} on (only those the block uses).
      */
-    private static final int ST = 14, RT = 15, WT = 16, AD = 17, OFF = 18, LIN = 19, TI = 20, VAL = 21, SS32 = 22;
-    private static final int FIRST_DYNAMIC = 23;
+    private static final int ST = 13, RT = 14, WT = 15, AD = 16, OFF = 17, LIN = 18, TI = 19, VAL = 20, SS32 = 21;
+    private static final int FIRST_DYNAMIC = 22;
     private static final String MMU = "org/x86play/mmu/Mmu";
     /** What the block's last flag-writing instruction was, if the compiler knows: see {@link Emitter#producer}. */
     private static final int P_UNKNOWN = 0, P_SUB = 1, P_LOGIC = 2, P_RESULT = 3;
@@ -403,28 +403,38 @@ public final class JvmBlockCompiler implements BlockCompiler {
         }
 
         /**
-         * Loads, once per run of the block, what the inline accesses read: the store, the TLB's direct tags
-         * and addends, SS's size, and the bound and base of each (segment, length, direction) the block uses.
+         * Loads, once per run of the block, what its inline accesses read, and nothing for a block without any:
+         * the store and the TLB's addends, its direct read and/or write tags, SS's size (push/pop), and the
+         * bound and base of each (segment, length, direction) the block uses.
          * They cannot change while the block runs: segment loads, CPL, paging and TLB mode changes are attention
          * instructions, which end blocks, and the TLB arrays are updated in place (Interpreter.prepareRun).
          */
         private void memoryLocals() {
+            boolean reads = false, writes = false, stack = false;
+            for (int k = 0; k < stop; k++) {
+                int a = accessOf(insns[k]);
+                if (a < 0) continue;
+                if ((a >> 8) == 1) writes = true;
+                else reads = true;
+                stack |= insns[k].fast == FastForm.PUSH_R32 || insns[k].fast == FastForm.POP_R32;
+            }
+            if (!reads && !writes) return;
             m.visitVarInsn(Opcodes.ALOAD, IT);
             m.visitFieldInsn(Opcodes.GETFIELD, INTERP, "mmu", "L" + MMU + ";");
             m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MMU, "store", "()[I", false);
             m.visitVarInsn(Opcodes.ASTORE, ST);
-            for (String[] f : new String[][] {{"readTags", "" + RT}, {"writeTags", "" + WT}, {"addend", "" + AD}}) {
+            interpreterArray("addend", AD);
+            if (reads) interpreterArray("readTags", RT);
+            if (writes) interpreterArray("writeTags", WT);
+            if (stack) {
+                // ss32 = it.seg[SS].is32()
                 m.visitVarInsn(Opcodes.ALOAD, IT);
-                m.visitFieldInsn(Opcodes.GETFIELD, INTERP, f[0], "[I");
-                m.visitVarInsn(Opcodes.ASTORE, Integer.parseInt(f[1]));
+                m.visitFieldInsn(Opcodes.GETFIELD, INTERP, "seg", "[L" + SEGCACHE + ";");
+                push(2);
+                m.visitInsn(Opcodes.AALOAD);
+                m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, SEGCACHE, "is32", "()Z", false);
+                m.visitVarInsn(Opcodes.ISTORE, SS32);
             }
-            // ss32 = it.seg[SS].is32()
-            m.visitVarInsn(Opcodes.ALOAD, IT);
-            m.visitFieldInsn(Opcodes.GETFIELD, INTERP, "seg", "[L" + SEGCACHE + ";");
-            push(2);
-            m.visitInsn(Opcodes.AALOAD);
-            m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, SEGCACHE, "is32", "()Z", false);
-            m.visitVarInsn(Opcodes.ISTORE, SS32);
             int next = FIRST_DYNAMIC;
             for (int k = 0; k < stop; k++) {
                 int a = accessOf(insns[k]);
@@ -450,6 +460,13 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     m.visitVarInsn(Opcodes.ISTORE, next++);
                 }
             }
+        }
+
+        /** local {@code slot} = it.{@code name} (an int[] field of the interpreter). */
+        private void interpreterArray(String name, int slot) {
+            m.visitVarInsn(Opcodes.ALOAD, IT);
+            m.visitFieldInsn(Opcodes.GETFIELD, INTERP, name, "[I");
+            m.visitVarInsn(Opcodes.ASTORE, slot);
         }
 
         /**
@@ -553,8 +570,9 @@ public final class JvmBlockCompiler implements BlockCompiler {
 
         /**
          * A 32-bit group-1 operation on FA and FB, as Interpreter.add32 etc. compute it: the result in FR, the lazy
-         * flags recorded unless {@code record} is false (dead flags) (ADD/SUB/CMP: operands and result, logic: the result; ADC/SBB read CF, so they call the
-         * interpreter's method), then reg[dst] = FR unless it is CMP. Sets {@link #producer} for later conditions.
+         * flags recorded unless {@code record} is false (dead flags; ADD/SUB/CMP record operands and result, logic
+         * ops the result; ADC/SBB read CF, so they call the interpreter's method), then reg[dst] = FR unless it is
+         * CMP. Sets {@link #producer} for later conditions.
          */
         private void alu32(int op, int dst, boolean record) {
             boolean add = op == FastForm.ADD;
@@ -591,6 +609,25 @@ public final class JvmBlockCompiler implements BlockCompiler {
                 m.visitInsn(Opcodes.IASTORE);
             }
             producer = sub ? P_SUB : logic ? P_LOGIC : P_RESULT;
+        }
+
+        /**
+         * IMUL r32, src: reg[r] = Arith.imul(flags, reg[r], src, 2), or just the low product when the flags are
+         * dead ({@code record} false).
+         */
+        private void imul32(int r, Runnable src, boolean record) {
+            m.visitVarInsn(Opcodes.ALOAD, REG);
+            push(r);
+            if (record) m.visitVarInsn(Opcodes.ALOAD, FL);
+            loadReg(r);
+            src.run();
+            if (record) {
+                push(2);
+                m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "imul", "(L" + FLAGS + ";III)I", false);
+            } else {
+                m.visitInsn(Opcodes.IMUL);
+            }
+            m.visitInsn(Opcodes.IASTORE);
         }
 
         /** The slow path's start: the bookkeeping, then {@code it} and {@code it.linR/linW(s, OFF, len)} on the stack. */
@@ -638,14 +675,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     alu32(in.sub & 7, in.reg, true);
                     return;
                 case FastForm.IMUL_GE_M32:
-                    m.visitVarInsn(Opcodes.ALOAD, REG);
-                    push(in.reg);
-                    m.visitVarInsn(Opcodes.ALOAD, FL);
-                    loadReg(in.reg);
-                    m.visitVarInsn(Opcodes.ILOAD, VAL);
-                    push(2);
-                    m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "imul", "(L" + FLAGS + ";III)I", false);
-                    m.visitInsn(Opcodes.IASTORE);
+                    imul32(in.reg, () -> m.visitVarInsn(Opcodes.ILOAD, VAL), true);
                     return;
                 case FastForm.CMOV_M32: {
                     // the read happened whatever the condition; if (condition) reg[reg] = v
@@ -1065,21 +1095,7 @@ public final class JvmBlockCompiler implements BlockCompiler {
                     m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLAGS, "logic", "(II)V", false);
                     return false;
                 case FastForm.IMUL_GE_R32:
-                    // reg[reg] = Arith.imul(flags, reg[reg], reg[rm], 2), or just the low product if the flags are dead
-                    m.visitVarInsn(Opcodes.ALOAD, REG);
-                    push(in.reg);
-                    if (dead[k]) {
-                        loadReg(in.reg);
-                        loadReg(in.rm);
-                        m.visitInsn(Opcodes.IMUL);
-                    } else {
-                        m.visitVarInsn(Opcodes.ALOAD, FL);
-                        loadReg(in.reg);
-                        loadReg(in.rm);
-                        push(2);
-                        m.visitMethodInsn(Opcodes.INVOKESTATIC, ARITH, "imul", "(L" + FLAGS + ";III)I", false);
-                    }
-                    m.visitInsn(Opcodes.IASTORE);
+                    imul32(in.reg, () -> loadReg(in.rm), !dead[k]);
                     return false;
                 case FastForm.MUL_R32:
                     // Arith.mul(flags, reg, reg[rm], 2)
