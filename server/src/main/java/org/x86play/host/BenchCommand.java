@@ -147,6 +147,9 @@ final class BenchCommand {
         Options o = Options.parse(args);
         ReferenceGuest guest = ReferenceGuest.ensure(err);
         boolean compute = o.what.equals("compute");
+        // The JVM is part of the figure (./vmm picks the newest JDK it finds): name it.
+        err.println("bench: JVM " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                + " (" + System.getProperty("java.home") + ")");
         QemuReference q = o.qemu ? QemuReference.find() : null;
         if (o.qemu && q == null) {
             err.println("bench: qemu-system-i386 not installed; no QEMU figure (apt-get install qemu-system-x86)");
