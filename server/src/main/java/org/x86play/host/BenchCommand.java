@@ -173,7 +173,8 @@ final class BenchCommand {
         Double qemu = null;
         if (q != null) {
             Arrays.sort(qemus);
-            qemu = qemus[o.runs / 2];
+            int h = o.runs / 2;
+            qemu = o.runs % 2 == 1 ? qemus[h] : (qemus[h - 1] + qemus[h]) / 2;   // even count: mean of the middle two
         }
         Figure main = on != null ? on : off;
         StringBuilder line = new StringBuilder(o.what).append(": ");
@@ -203,12 +204,18 @@ final class BenchCommand {
         return true;
     }
 
-    /** The run with the median time (null for none). */
-    private static Figure median(List<Figure> figures) {
+    /**
+     * The median run by time (null for none); for an even count the mean of the middle two (their seconds and
+     * instruction counts), not the upper one.
+     */
+    static Figure median(List<Figure> figures) {
         if (figures.isEmpty()) return null;
         List<Figure> sorted = new ArrayList<>(figures);
         sorted.sort((a, b) -> Double.compare(a.seconds, b.seconds));
-        return sorted.get(sorted.size() / 2);
+        int h = sorted.size() / 2;
+        if (sorted.size() % 2 == 1) return sorted.get(h);
+        Figure lo = sorted.get(h - 1), hi = sorted.get(h);
+        return new Figure((lo.instructions + hi.instructions) / 2, (lo.seconds + hi.seconds) / 2);
     }
 
     /**
