@@ -135,10 +135,38 @@ final class PlaygroundPage implements AutoCloseable {
 
     /** Types into the xterm terminal (focused by a click like a user would), then Enter. */
     void typeLineInTerminal(String line) {
+        // busybox's line editor asks the terminal for the cursor position (ESC[6n) with each prompt; keys typed
+        // while that reply is on its way can be mixed into it and lost (seen once: "cat" arrived as "ct").
+        waitForQuietSerial(Duration.ofMillis(600), Duration.ofSeconds(5));
         page.locator("#terminal").click();
         page.locator("#terminal .xterm-helper-textarea").focus();
         page.keyboard().type(line);
         page.keyboard().press("Enter");
+    }
+
+    /**
+     * Waits until COM1 has printed nothing new for {@code quiet} (the guest's shell has settled), or until
+     * {@code limit} has passed (then goes on: a guest that keeps printing is not an error here).
+     */
+    void waitForQuietSerial(Duration quiet, Duration limit) {
+        long end = System.nanoTime() + limit.toNanos();
+        String last = serialSignature();
+        long since = System.nanoTime();
+        while (System.nanoTime() < end) {
+            page.waitForTimeout(100);
+            String now = serialSignature();
+            if (!now.equals(last)) {
+                last = now;
+                since = System.nanoTime();
+            } else if (System.nanoTime() - since >= quiet.toNanos()) {
+                return;
+            }
+        }
+    }
+
+    /** Length and tail of the serial text: changes whenever the guest prints (cheaper to poll than the text). */
+    private String serialSignature() {
+        return (String) page.evaluate("() => { const t = window.playground.serialText(); return t.length + ':' + t.slice(-64); }");
     }
 
     Path screenshot(String name) {
