@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -157,25 +156,21 @@ final class BenchCommand {
         // Rounds: each configuration once, then QEMU, again and again. The host's speed drifts over minutes
         // (other tenants), so interleaving lets every figure see the same mix of slow and quick periods.
         List<Figure> offs = new ArrayList<>(), interpreteds = new ArrayList<>(), ons = new ArrayList<>();
-        double[] qemus = new double[q == null ? 0 : o.runs];
+        List<Figure> qemus = new ArrayList<>();           // QEMU's times (it reports no instruction count)
         for (int k = 1; k <= o.runs; k++) {
             if (o.cacheOff && !measure(o, guest, false, false, compute, k, offs)) return ExitStatus.LIMIT;
             if (o.cacheOn && o.jitOff && !measure(o, guest, true, false, compute, k, interpreteds)) return ExitStatus.LIMIT;
             if (o.cacheOn && o.jitOn && !measure(o, guest, true, true, compute, k, ons)) return ExitStatus.LIMIT;
             if (q != null) {
-                qemus[k - 1] = compute ? q.compute(guest, o.memMb) : q.boot(guest, o.memMb);
-                err.printf("bench qemu run %d/%d: seconds=%.2f%n", k, o.runs, qemus[k - 1]);
+                double seconds = compute ? q.compute(guest, o.memMb) : q.boot(guest, o.memMb);
+                qemus.add(new Figure(0, seconds));
+                err.printf("bench qemu run %d/%d: seconds=%.2f%n", k, o.runs, seconds);
                 err.flush();
             }
         }
         Figure off = median(offs), interpreted = median(interpreteds), on = median(ons);
         if (on == null) on = interpreted;
-        Double qemu = null;
-        if (q != null) {
-            Arrays.sort(qemus);
-            int h = o.runs / 2;
-            qemu = o.runs % 2 == 1 ? qemus[h] : (qemus[h - 1] + qemus[h]) / 2;   // even count: mean of the middle two
-        }
+        Double qemu = qemus.isEmpty() ? null : median(qemus).seconds;
         Figure main = on != null ? on : off;
         StringBuilder line = new StringBuilder(o.what).append(": ");
         line.append(String.format("instructions=%d seconds=%.2f mips=%.1f", main.instructions, main.seconds, main.mips()));

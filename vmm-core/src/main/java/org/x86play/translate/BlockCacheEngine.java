@@ -199,7 +199,7 @@ public final class BlockCacheEngine implements ExecutionEngine {
                     compiledRuns++;
                     compiledInsns += k;
                 } else {
-                    // (compiled blocks never touch the instruction array here: one cache miss less per hand-off)
+                    // (only interpreted blocks load the instruction array: compiled ones skip that load)
                     final Instruction[] insns = b.insns;
                     final int mask = b.eipMask;
                     while (k < stop) {
